@@ -180,7 +180,6 @@ const STRATEGY_FIELDS: Readonly<Record<string, readonly string[]>> = {
   pct: ['kind', 'depth', 'steps', 'agents'],
 };
 
-/** A strategy as `--strategy` and a failure file give one (model/choice/strategy.ts). */
 /**
  * The fields that say how the run was asked for (its reproduce line is made of them) and the
  * options read as flags: of the wrong kind, each ran as something its reproduce line did not say
@@ -239,6 +238,7 @@ function checkDescriptiveFields(config: RunConfig): void {
   }
 }
 
+/** A strategy as `--strategy` and a failure file give one (model/choice/strategy.ts). */
 function checkStrategy(s: RunConfig['strategy']): void {
   if (s === undefined) return;
   const k = (s as { kind?: unknown }).kind;

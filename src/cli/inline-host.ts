@@ -9,6 +9,12 @@
  *
  * Protocol (one port, parent <- worker): 'progress' messages while running, then exactly one of
  * 'done' (the RawRun; histograms cross by structured clone), 'crash', 'stall', 'config' or 'error'.
+ *
+ * Shared memory: the stop word (`stopWord`, one Int32 in a SharedArrayBuffer the parent made,
+ * inline-worker.ts) alone. The parent stores 1 on Ctrl-C; this thread's loop loads it between
+ * events (`shouldStop`) and ends the run at the next event boundary. One store and loads of one
+ * word: nothing else depends on its ordering, and a load that misses the store by an event only
+ * stops the run one event later.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { ConfigError } from '../core/errors.js';

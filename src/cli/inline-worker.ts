@@ -4,6 +4,10 @@
  * `stop()`. Errors come back as the same classes the engine throws on the main thread, so the
  * command maps them to exit codes the same way for both hosts. The worker is always terminated
  * before the promise settles; nothing is left running.
+ *
+ * Shared memory: the stop word (`stopWord`, one Int32 in a SharedArrayBuffer), made here and handed
+ * to the worker; `stop()` stores 1, the worker's loop loads it between events (inline-host.ts). One
+ * store and loads of one word: nothing else depends on its ordering.
  */
 import type { Worker } from 'node:worker_threads';
 import { ConfigError } from '../core/errors.js';

@@ -327,7 +327,6 @@ function sayVariantUnmet(
   );
 }
 
-/** Runs shorter than this get a note: the presets' shortest link latency is 150 ns (the X-bus). */
 /**
  * A `--duration` shorter than the fastest link of the run's topology takes (`--duration 5` is 5
  * ticks, ps): no message can arrive, so little or nothing happens. Said with what a unit does when

@@ -5,6 +5,10 @@
  * range and leaves its summary in the failures directory; `--merge DIR...`, which runs no seed,
  * joins such summaries in sweep-merge.ts. How the summary is printed and its page written, which
  * both share, is sweep-summary-output.ts.
+ *
+ * Shared memory: the sweep's stop word (`stopWord`, one Int32 in a SharedArrayBuffer) alone, made
+ * here and handed to the sweep (src/sweep/sweep.ts says who loads it); Ctrl-C stores 1. One store
+ * and loads of one word: nothing else depends on its ordering.
  */
 
 import { readdirSync, readFileSync, rmSync } from 'node:fs';

@@ -149,6 +149,8 @@ function readAll(fd: number, maxBytes: number, idleLimitMs: number, namedFifo: b
           `nothing to read for ${idleLimitMs / 1000} s from a pipe or device (is anything writing to it?)`,
         );
       }
+      // A sleep: Atomics.wait on a word of this thread's own that nobody notifies times out after
+      // SLEEP_MS (a synchronous read has no event loop to wait in; nothing is shared).
       nap ??= new Int32Array(new SharedArrayBuffer(4));
       Atomics.wait(nap, 0, 0, SLEEP_MS);
       idleMs += SLEEP_MS;

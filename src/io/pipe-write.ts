@@ -32,6 +32,8 @@ export class PipeWriteError extends Error {
 export function writeToPipe(path: string, data: string | Uint8Array, idleLimitMs = IDLE_LIMIT_MS): void {
   const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
   let nap: Int32Array | undefined;
+  // A sleep: Atomics.wait on a word of this thread's own that nobody notifies times out after
+  // SLEEP_MS (a synchronous write has no event loop to wait in; nothing is shared).
   const sleep = () => {
     nap ??= new Int32Array(new SharedArrayBuffer(4));
     Atomics.wait(nap, 0, 0, SLEEP_MS);

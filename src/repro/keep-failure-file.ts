@@ -108,7 +108,6 @@ export function freeFailurePath(
   return undefined;
 }
 
-/** Whether the file at `path` is a failure file of the same failure as `file` (same identity). */
 /** Whether `path` holds an npusim failure file (of any failure), by its format. */
 function failureFileAt(path: string): boolean {
   try {
@@ -119,6 +118,7 @@ function failureFileAt(path: string): boolean {
   }
 }
 
+/** Whether the file at `path` is a failure file of the same failure as `file` (same identity). */
 function holdsFailure(path: string, file: FailureFile): boolean {
   try {
     const there = JSON.parse(withoutBom(readFileSync(path, 'utf8'))) as FailureFile;

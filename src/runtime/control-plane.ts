@@ -30,6 +30,9 @@ export class ControlPlane {
         this.pending = v;
         return;
       }
+      // A command fails only where its worker is gone (its port closed): that worker's 'error' or
+      // 'exit' handler reports it as the run's failure (threaded-runtime.ts: a crash, or
+      // WorkerLostError), so nothing is lost here, and the others still get the command.
       await Promise.all(this.remotes.map((r) => r.command(v).catch(() => undefined)));
     });
   }
