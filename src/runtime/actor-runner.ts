@@ -14,17 +14,12 @@ import { withNodeHistograms } from '../metrics/node-recorder.js';
 import type { Actor, ActorContext, ActorReport } from '../model/actors/actor.js';
 import { type Chooser, type ChooserCounts, RecordingChooser } from '../model/choice/chooser.js';
 import { type LinkStats, LinkTiming } from '../model/platform/link-timing.js';
-import {
-  newMessage,
-  SELF_LINK,
-  type SendFields,
-  type SimMessage,
-  stampOrder,
-} from '../model/protocol/sim-message.js';
+import { SELF_LINK, type SendFields, type SimMessage, stampOrder } from '../model/protocol/sim-message.js';
 import { DepartureTable } from './departure-table.js';
 import { EventDigest, type RecordedEvent, recordOf } from './digest.js';
 import { type EventCost, EventCosts } from './event-costs.js';
 import type { MachinePlan } from './machine-module.js';
+import { MessagePool } from './message-pool.js';
 import { type ActorTrace, RECORD_WHEN_LEFT, type TraceOptions, TraceRecorder } from './trace-recorder.js';
 
 export type Outbox = (edge: number, msg: SimMessage) => void;
@@ -512,53 +507,4 @@ function fill(msg: SimMessage, f: SendFields): void {
   msg.lpid = f.lpid ?? 0;
   msg.pid = f.pid ?? 0;
   msg.tag = f.tag ?? 0;
-}
-
-/**
- * Recycled message objects: at a million events a second, one allocation per message is most of
- * the garbage collector's work. Bounded, so a burst does not pin memory for the rest of the run.
- */
-export class MessagePool {
-  private readonly free: SimMessage[] = [];
-  constructor(private readonly capacity = 8192) {}
-
-  take(): SimMessage {
-    return this.free.pop() ?? newMessage();
-  }
-
-  give(m: SimMessage): void {
-    if (this.free.length < this.capacity) this.free.push(m);
-  }
-}
-
-/**
- * What a run of `runners` in one thread reports about them (the inline runtime and the free-mode
- * replay): the host, its one "worker" (this thread, `label`, busy the whole `wallMs`), no rings,
- * each actor's digest, event count and recorded events, the messages sent and received per plan
- * edge, and every link's figures in edge order, each at its sender's `endTicks` entry (where that
- * actor's run ended).
- */
-export function runnerFigures(
-  runners: readonly ActorRunner[],
-  plan: MachinePlan,
-  label: string,
-  wallMs: number,
-  events: number,
-  endTicks: readonly number[],
-) {
-  const perEdge = (pick: (r: ActorRunner) => readonly number[]) =>
-    plan.edges.map((_, e) => runners.reduce((s, r) => s + pick(r)[e]!, 0));
-  return {
-    host: 'inline' as const,
-    wallMs,
-    events,
-    rings: [],
-    workers: [{ actor: label, busyMs: wallMs, parkedMs: 0, parks: 0, events }],
-    actorDigests: runners.map((r) => r.digest.hex()),
-    actorEvents: runners.map((r) => r.digest.count),
-    recorded: runners.map((r) => r.recorded),
-    sentPerEdge: perEdge((r) => r.sentPerEdge),
-    receivedPerEdge: perEdge((r) => r.receivedPerEdge),
-    links: runners.flatMap((r, i) => r.linkStats(endTicks[i]!)).sort((a, b) => a.edge - b.edge),
-  };
 }

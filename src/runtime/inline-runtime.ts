@@ -14,11 +14,12 @@ import { nodeRecorder } from '../metrics/node-recorder.js';
 import type { Actor } from '../model/actors/actor.js';
 import { createChooser, type StrategySpec } from '../model/choice/strategy.js';
 import type { SimMessage } from '../model/protocol/sim-message.js';
-import { ActorRunner, runnerFigures } from './actor-runner.js';
+import { ActorRunner } from './actor-runner.js';
 import { EventQueue } from './event-queue.js';
 import type { MachineModule, MachinePlan } from './machine-module.js';
 import type { RawRun, RunRecording } from './raw-run.js';
 import { ActorCrashError, runnerCrash } from './run-errors.js';
+import { runnerFigures } from './runner-figures.js';
 
 export interface InlineOptions extends RunRecording {
   seed: number;

@@ -7,7 +7,7 @@
 import type { SimMessage } from '../model/protocol/sim-message.js';
 import { MESSAGE_BYTES, writeMessage } from '../transport/codec.js';
 import type { RingProducer } from '../transport/ring.js';
-import type { MessagePool } from './actor-runner.js';
+import type { MessagePool } from './message-pool.js';
 
 /** Staged records not yet flushed: `staged` from `stagedHead` on. */
 export interface StagedEdge {

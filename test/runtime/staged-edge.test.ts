@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { newMessage, type SimMessage } from '../../src/model/protocol/sim-message.js';
-import { MessagePool } from '../../src/runtime/actor-runner.js';
+import { MessagePool } from '../../src/runtime/message-pool.js';
 import { flushStaged, type StagedEdge, stagedCount } from '../../src/runtime/staged-edge.js';
 import { emptyMessage, readMessage } from '../../src/transport/codec.js';
 import { Doorbell } from '../../src/transport/doorbell.js';
