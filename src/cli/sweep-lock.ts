@@ -1,5 +1,8 @@
 /**
- * One sweep at a time per summary file. Two sweeps given the same `--failures` directory (a second
+ * One sweep at a time per summary file (not a library's, such as proper-lockfile: its lock is one
+ * per path, where a sweep's is one per configuration, shared by the shards of one sweep and refused
+ * to any other, and its stale test is an age, where this one asks whether the holder's pid still
+ * runs on this host). Two sweeps given the same `--failures` directory (a second
  * terminal, a job resubmitted while the first still runs) both write `sweep-summary.json` there at
  * their end, and the one that ends last silently replaced the other's (a left-alone item of many
  * sessions' notes). So a sweep takes a lock file beside its summary before any seed runs, and a

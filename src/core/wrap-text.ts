@@ -2,6 +2,11 @@
  * The one way npusim wraps prose for a terminal: `--help`'s option table, `list`'s descriptions,
  * `topo`'s long lines, `compare`'s notes and the run summary's prose, each with a hanging indent
  * under its column.
+ *
+ * Not a library's (wrap-ansi, word-wrap): its breaks are the model's, where those break at any
+ * space. A figure and its unit stay together (`1.146 ms`), a verdict's `NOT` with what it negates,
+ * a list breaks only after a field's comma (WORD_BREAK, FIELD_BREAK below), and a line's
+ * continuation hangs under its own column; the rest is a loop of a few lines.
  */
 
 /**
