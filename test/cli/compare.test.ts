@@ -285,7 +285,11 @@ describe('npusim compare', () => {
     const c = await compare(files.seed1, files.seed2);
     const nmmu = c.rows.filter((r) => r.section === 'sockets' && r.figure === 'nMMU p99');
     expect(nmmu.length).toBe(seed1.contention.sockets.length);
-    for (const r of nmmu) expect(r.verdict === 'noise' || r.verdict === 'changed').toBe(true);
+    // Fixed seeds: the verdicts are fixed too. Each socket's p99 moved well inside its interval.
+    expect(nmmu.map((r) => [r.group, r.verdict])).toEqual([
+      ['socket 0 (chip0)', 'noise'],
+      ['socket 1 (chip1)', 'noise'],
+    ]);
     const sockets = seed1.contention.sockets.map(
       ({ nmmuP99IntervalTicks: _n, atsdWaitP99IntervalTicks: _w, ...rest }) => rest,
     );
@@ -304,7 +308,11 @@ describe('npusim compare', () => {
     const c = await compare(files.seed1, files.seed2);
     const busy = c.rows.filter((r) => r.section === 'sockets' && r.figure === 'nMMU busy');
     expect(busy.length).toBe(seed1.contention.sockets.length);
-    for (const r of busy) expect(r.verdict === 'noise' || r.verdict === 'changed').toBe(true);
+    // Fixed seeds: the verdicts are fixed too. Each socket's busy share moved by about 1e-4, sigma 0.045.
+    expect(busy.map((r) => [r.group, r.verdict])).toEqual([
+      ['socket 0 (chip0)', 'noise'],
+      ['socket 1 (chip1)', 'noise'],
+    ]);
     const sockets = seed1.contention.sockets.map(({ nmmuWalkerUtilisation: _u, ...rest }) => rest);
     const old = join(dir, 'old-busy.json');
     writeFileSync(old, JSON.stringify({ ...seed1, contention: { ...seed1.contention, sockets } }));
