@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, test } from 'vitest';
 import { Doorbell } from '../../src/transport/doorbell.js';
-import { BELL_STATE } from '../../src/transport/layout.js';
+import { BELL_NOTIFIED, BELL_NOTIFIES, BELL_PARKED, BELL_STATE } from '../../src/transport/layout.js';
 
 describe('doorbell: one wake word per consuming thread', () => {
   test('park returns ready without waiting when the condition already holds', () => {
@@ -89,32 +89,63 @@ describe('doorbell: one wake word per consuming thread', () => {
 
   // QA (a thread test failed once with a park "timed out" well inside its 5 s): a ringer that won
   // its CAS for one park and was descheduled before its Atomics.notify wakes the owner's next
-  // wait, with the state still PARKED. That park must wait out its time, not end as 'timed-out' at
-  // once. The other thread here sends exactly such a notify: a bare Atomics.notify on the state
-  // word, repeated until it wakes a waiter (bounded), which it can only do inside this park.
-  test('a stale notify landing on a later park does not end it: the park waits out its time', async () => {
+  // wait, with the state still PARKED. That park must wait on, not end as 'timed-out' at once.
+  // The other thread sends exactly such notifies: bare Atomics.notify calls on the state word,
+  // each repeated until it wakes a waiter, which only this park can be. The first ends a wait;
+  // the second can only wake anyone if the park waited again (a park that ended on the first has
+  // no waiter left, and the thread gives up). Then it rings, as ring() does, and the park must end
+  // 'woken': the ring is the only thing that can end it before its 20 s, and a park that ended on
+  // a stale notify ends 'timed-out'. No outcome depends on when either thread ran: each step
+  // waits for the one before it, with a time-out, and no time is measured.
+  test('a stale notify landing on a later park does not end it: the park waits on, for a ring', async () => {
     const bell = Doorbell.create();
+    const steps = new Int32Array(new SharedArrayBuffer(8)); // [0]: owner in ready(); [1]: worker's steps
     const stale = new Worker(
-      `const { workerData } = require('node:worker_threads');
-       const words = new Int32Array(workerData.buffer);
-       const pause = new Int32Array(new SharedArrayBuffer(4));
-       const until = Date.now() + 30000;
-       while (Atomics.notify(words, workerData.state, 1) === 0) {
-         if (Date.now() > until) process.exit(3);
-         Atomics.wait(pause, 0, 0, 1);
-       }`,
-      { eval: true, workerData: { buffer: bell.buffer, state: BELL_STATE } },
+      `const { workerData: d } = require('node:worker_threads');
+       const words = new Int32Array(d.buffer);
+       const steps = new Int32Array(d.steps);
+       const until = Date.now() + 20000;
+       // Hand-off: the owner stores 1 in steps[0] from ready(), after marking itself parked.
+       if (Atomics.wait(steps, 0, 0, 20000) === 'timed-out') process.exit(3);
+       for (let n = 1; n <= 2; n++) {
+         while (Atomics.notify(words, d.state, 1) === 0) if (Date.now() > until) process.exit(3 + n);
+         Atomics.store(steps, 1, n);
+       }
+       // ring(), as another thread's Doorbell does it.
+       if (Atomics.compareExchange(words, d.state, d.parked, d.notified) !== d.parked) process.exit(6);
+       Atomics.add(words, d.notifies, 1);
+       Atomics.notify(words, d.state, 1);
+       Atomics.store(steps, 1, 3);`,
+      {
+        eval: true,
+        workerData: {
+          buffer: bell.buffer,
+          steps: steps.buffer,
+          state: BELL_STATE,
+          parked: BELL_PARKED,
+          notified: BELL_NOTIFIED,
+          notifies: BELL_NOTIFIES,
+        },
+      },
     );
-    await once(stale, 'online');
-    const timeoutMs = 1_000;
-    const startMs = performance.now();
-    const result = bell.park(() => false, timeoutMs);
-    const waitedMs = performance.now() - startMs;
-    const [code] = (await once(stale, 'exit')) as [number];
-    expect(code).toBe(0); // its notify woke a waiter: this park, the only one
-    expect(result).toBe('timed-out');
-    expect(waitedMs).toBeGreaterThanOrEqual(timeoutMs - 5);
-    expect(bell.stats()).toEqual({ parks: 1, wakeups: 0, notifies: 0 });
-    expect(bell.isParked()).toBe(false);
+    try {
+      await once(stale, 'online');
+      let readyCalls = 0;
+      const result = bell.park(() => {
+        readyCalls++;
+        Atomics.store(steps, 0, 1);
+        Atomics.notify(steps, 0);
+        return false;
+      }, 20_000);
+      expect(readyCalls).toBe(1);
+      expect(result).toBe('woken'); // 'timed-out' here: a stale notify ended the park
+      const [code] = (await once(stale, 'exit')) as [number];
+      expect(code).toBe(0); // 3: the owner never signalled; 4, 5: no waiter for a notify; 6: not parked
+      expect(Atomics.load(steps, 1)).toBe(3);
+      expect(bell.stats()).toEqual({ parks: 1, wakeups: 1, notifies: 1 });
+      expect(bell.isParked()).toBe(false);
+    } finally {
+      await stale.terminate();
+    }
   });
 });

@@ -3,19 +3,21 @@
  * tsx) pushing millions of records, a side held still while the other fills or drains the ring,
  * closes and abandons while the other side is parked, and a ping-pong that makes every hand-off a
  * park. Every hand-off is explicit: a held side waits on a word the test sets (ring-traffic.ts
- * `hold`), and the test waits for a condition it names (a park has begun, records were released),
- * each with a deadline. Nothing sleeps, and nothing asserts how often the scheduler let a thread
- * park or wake: only what the hand-off makes certain, and the invariants that hold whatever the
- * timing (every successful ring ends exactly one park).
+ * `hold`), and the test waits, with a deadline, on Atomics.waitAsync for a word another thread
+ * stores and notifies: a hold reached, ring-park-once.ts word 0, or a doorbell's park count, which
+ * the doorbell notifies as it parks (doorbell.ts); a condition that comes with a park (records
+ * released, a ring full) is looked at again after each. The main thread holds no core while it
+ * waits. Nothing asserts how often the scheduler let a thread park or wake: only what the
+ * hand-off makes certain, and the invariants that hold whatever the timing (every successful ring
+ * ends exactly one park).
  */
 
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { describe, expect, test } from 'vitest';
 import {
   CHECKSUM_SEED,
   checksumMessage,
   createHold,
-  holdReached,
+  HOLD_ARRIVED,
   releaseHold,
   type TrafficPacing,
   trafficMessage,
@@ -23,6 +25,7 @@ import {
 import { startWorkerGroup, type WorkerSpec } from '../../bench/worker-group.js';
 import { emptyMessage, readMessage, writeMessage } from '../../src/transport/codec.js';
 import { Doorbell, type DoorbellStats } from '../../src/transport/doorbell.js';
+import { BELL_PARKS } from '../../src/transport/layout.js';
 import {
   createRingBuffer,
   RingClosedError,
@@ -77,15 +80,58 @@ function expectIntact(sent: Done, got: Done, count: number): void {
   expect(got.stats.releasedRecords).toBe(count);
 }
 
+/** Atomics.waitAsync (Node 16+; not in the ES2022 lib this project compiles against). */
+const waitAsync = (
+  Atomics as unknown as {
+    waitAsync(
+      words: Int32Array,
+      index: number,
+      value: number,
+      timeoutMs: number,
+    ): { async: boolean; value: 'not-equal' | 'timed-out' | Promise<'ok' | 'timed-out'> };
+  }
+).waitAsync;
+
 /**
- * Wait until `condition` holds, checking once per turn of the event loop (no timed sleep: the
- * check is the hand-off); throws naming the condition after limitMs.
+ * Wait until word `index` of `words` is no longer `from`: its writer stores, then notifies it
+ * (ring-traffic.ts waitAtHold, ring-park-once.ts word 0). Atomics.waitAsync returns at that notify,
+ * or at once ('not-equal') if the store came first; the main thread holds no core meanwhile.
+ * Throws naming what it waited for after limitMs.
  */
-async function until(condition: () => boolean, limitMs: number, what: string): Promise<void> {
+async function untilStored(words: Int32Array, index: number, from: number, limitMs: number, what: string) {
   const deadline = performance.now() + limitMs;
-  while (!condition()) {
-    if (performance.now() > deadline) throw new Error(`timed out after ${limitMs} ms waiting until ${what}`);
-    await yieldToEventLoop();
+  while (Atomics.load(words, index) === from) {
+    const leftMs = deadline - performance.now();
+    if (leftMs <= 0) throw new Error(`timed out after ${limitMs} ms waiting until ${what}`);
+    await waitAsync(words, index, from, leftMs).value;
+  }
+}
+
+/** Until the held side of `hold` (ring-traffic.ts) has stored and notified HOLD_ARRIVED. */
+function untilHeld(hold: SharedArrayBuffer, limitMs: number, who: string): Promise<void> {
+  return untilStored(new Int32Array(hold), HOLD_ARRIVED, 0, limitMs, `the ${who} reaches its hold`);
+}
+
+/**
+ * Wait until `bell` has parked past `parks` (its owner is in, or has been in, a park begun after
+ * the count was `parks`): the doorbell notifies its park count as it bumps it, just before
+ * Atomics.wait (doorbell.ts).
+ */
+function untilParkedPast(bell: Doorbell, parks: number, limitMs: number, what: string): Promise<void> {
+  return untilStored(new Int32Array(bell.buffer), BELL_PARKS, parks, limitMs, what);
+}
+
+/**
+ * Wait until `holds`, a condition that becomes true only with a park of `bell`'s owner to follow
+ * (it parks once it has nothing left to do: records released, a ring full), looking again after
+ * each park it makes; the owner parks again after each time-out, so none is missed for good.
+ */
+async function untilWithParks(bell: Doorbell, holds: () => boolean, limitMs: number, what: string) {
+  const deadline = performance.now() + limitMs;
+  for (let parks = bell.stats().parks; !holds(); parks = bell.stats().parks) {
+    const leftMs = deadline - performance.now();
+    if (leftMs <= 0) throw new Error(`timed out after ${limitMs} ms waiting until ${what}`);
+    await untilParkedPast(bell, parks, leftMs, what);
   }
 }
 
@@ -142,7 +188,8 @@ describe('ring: real worker threads', () => {
     await group.ready;
     // Hand-off: the consumer holds before its first record, so the producer fills the ring and
     // parks; its doorbell counts the park just before Atomics.wait.
-    await until(() => holdReached(hold) && producerBell.stats().parks >= 1, 10_000, 'the producer parks');
+    await untilHeld(hold, 10_000, 'consumer');
+    await untilParkedPast(producerBell, 0, 10_000, 'the producer parks');
     releaseHold(hold);
     const [sent, got] = await group.done;
     expectIntact(sent!, got!, count);
@@ -171,14 +218,16 @@ describe('ring: real worker threads', () => {
     await group.ready;
     // Hand-off: the producer holds after `heldAt` records; once the consumer has released them
     // all, its next park can only be waiting for the producer.
-    await until(
-      () => holdReached(hold) && readRingStats(ring).releasedRecords === heldAt,
+    await untilHeld(hold, 10_000, 'producer');
+    await untilWithParks(
+      consumerBell,
+      () => readRingStats(ring).releasedRecords === heldAt,
       10_000,
       `the consumer has released the first ${heldAt} records`,
     );
-    const parksBefore = consumerBell.stats().parks;
-    await until(
-      () => consumerBell.stats().parks > parksBefore,
+    await untilParkedPast(
+      consumerBell,
+      consumerBell.stats().parks,
       10_000,
       'the consumer parks on the empty ring',
     );
@@ -233,11 +282,8 @@ describe('ring: real worker threads', () => {
     // Hand-off (ring-park-once.ts): word 0 says the final park is next, word 1 holds the park count
     // before it; a park count past word 1 means the consumer is in Atomics.wait for 20 s.
     const word = new Int32Array(parkWord);
-    await until(
-      () => Atomics.load(word, 0) === 1 && consumerBell.stats().parks > Atomics.load(word, 1),
-      10_000,
-      'the consumer is in its final park',
-    );
+    await untilStored(word, 0, 0, 10_000, 'the consumer has drained the ring and is about to park');
+    await untilParkedPast(consumerBell, Atomics.load(word, 1), 10_000, 'the consumer is in its final park');
     producer.close();
     expect(producer.stats().notifies).toBe(1);
     const [got] = await group.done;
@@ -271,7 +317,8 @@ describe('ring: real worker threads', () => {
     const consumer = new RingConsumer(ring, ownBell, producerBell);
     // Hand-off: the ring is full and the producer's doorbell has counted a park. (refresh, not
     // available: available keeps returning a partial count it saw until those are released.)
-    await until(
+    await untilWithParks(
+      producerBell,
       () => consumer.refresh() === 16 && producerBell.stats().parks >= 1,
       10_000,
       'the producer parks on a full ring',
