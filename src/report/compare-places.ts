@@ -168,7 +168,7 @@ function oneSocket(
       (v) => v.atsdWaits + v.atsdWonAtOnce,
       (v) => v.atsdWaitP99IntervalTicks,
     ),
-    count('reg busy', (v) => v.atsdBusySeen),
+    count('failed tries', (v) => v.atsdBusySeen),
     proportionRow('sockets', 'TCE hit rate', lookups(x), lookups(y)),
     judged('sockets', 'waiting at end', wa, wb, atEndSigma, 'count', 'Poisson: sqrt(n), a state at the end'),
     longest(x) === undefined && longest(y) === undefined

@@ -163,7 +163,7 @@ describe('summary', () => {
         .filter((l) => l.startsWith('  socket 0 (chip0)'))[1]!
         .trim()
         .split(/\s{2,}/);
-    // The ATSD table's columns: socket, ATSD launches, reg waits, wait p99, reg busy, waiting at end.
+    // The ATSD table's columns: socket, ATSD launches, reg waits, wait p99, failed tries, waiting at end.
     const won = { ...socket, atsdLaunches: 5, atsdWaits: 0, atsdWonAtOnce: 5, atsdWaitP99Ticks: 0 };
     expect(row(won)[3]).toBe('0 ps');
     expect(row({ ...won, atsdWonAtOnce: 0, atsdLaunches: 0 })[3]).toBe('-');

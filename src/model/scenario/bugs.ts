@@ -22,7 +22,7 @@ export const BUGS = deepFreeze({
   'atsd-no-valid-bdf':
     'Firmware: map_lpar sets the XTS_BDF entry VALID before any context exists (skiboot before 4724d2c07 "npu2: Move NPU2_XTS_BDF_MAP_VALID assignment to context init"); the host maps every GPU at boot, so the NPU sends ATSDs to a GPU whose NVLinks never trained, which never answers, and the shootdown never completes',
   'tce-kill-no-advance':
-    'The per-page TCE kill loop never advances the address: only the first page is killed (skiboot cd5ddbe3b)',
+    "Firmware: npu2_tce_kill's per-page kill loop never advances the address: only the first page is killed, on an NPU PHB (skiboot cd5ddbe3b; phb4_tce_kill's loop is not affected)",
   'tce-entire-kill-ignored':
     'Linux\'s "invalidate entire" TCE kill (pci-ioda.c pnv_pci_ioda2_tce_invalidate_entire) passes OPAL_PCI_TCE_KILL (126) as kill type, and ignores the return: a Linux bug, latent until skiboot 8a2b6d51b (v6.2) fixed npu2_tce_kill\'s case label (before, 126 was its kill-all case), since when skiboot rejects it',
   'unpin-before-kill':
@@ -32,7 +32,7 @@ export const BUGS = deepFreeze({
   'context-init-destroy-race':
     'Kernel: pnv_npu2_init_context and destroy_context without npu_context_lock around the lookup and the last kref_put (Linux before "powerpc/powernv/npu: Add lock to prevent race in concurrent context init/destroy", 2018): an init racing the last destroy gets the context being freed',
   'gpu-reset-before-npu':
-    'Firmware: a secondary bus reset of a GPU slot does not reset the GPU\'s NVLinks at the NPU (skiboot before 68d11e446 "npu2: Reset NVLinks when resetting a GPU", d4f2f7737): the NPU keeps using the dropped links until its bricks are reset later, and each use is an HMI',
+    'Firmware: a secondary bus reset of a GPU slot does not reset the GPU\'s NVLinks at the NPU (skiboot before 68d11e446 "npu2: Reset NVLinks when resetting a GPU", d4f2f7737): the NPU keeps using the dropped links until its bricks are reset later, and each use is an HMI (the cache purge of d4f2f7737 is not modelled: no CPU line is written back into the reset GPU)',
   'tce-level-alloc-race':
     'Kernel: pnv_tce publishes a newly allocated indirect TCE level with a plain store (Linux before 56090a3902c8 "powerpc/powernv/ioda: Fix race in TCE level allocation", v5.4; Fixes a68bd1267b72): two threads allocating the same level, the second replaces the first and the TCEs written in it are lost',
   'xts-stale-after-kexec':

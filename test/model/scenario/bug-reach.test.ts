@@ -157,6 +157,18 @@ describe('bug switches with nothing to act on', () => {
     expect(bugsWithNothingToActOn(p, all)).toEqual([]);
   });
 
+  test('atsd-no-valid-bdf acts after a kexec boot: it re-validates the entries init_context skips, and hides xts-stale-after-kexec (it was said to have nothing to act on)', async () => {
+    const w = workloads.find((x) => x.name === 'kexec-boot')!;
+    const p = parseParams(w.params, w.name);
+    expect(p.gpu.untrained).toEqual([]);
+    const both: BugName[] = ['xts-stale-after-kexec', 'atsd-no-valid-bdf'];
+    expect(bugsWithNothingToActOn(p, both, runProcesses(config(w.name, p, both, 1)))).toEqual([]);
+    // It changes the run: the stale refcount's entries stay VALID, so ATS works again.
+    expect(await behaviour(config(w.name, p, both, 1))).not.toBe(
+      await behaviour(config(w.name, p, ['xts-stale-after-kexec'], 1)),
+    );
+  });
+
   test('the shootdown switches always have something to act on', () => {
     const p = parseParams(workloads.find((x) => x.name === 'stress')!.params, 'stress');
     const shootdown: BugName[] = [
