@@ -1,10 +1,13 @@
 /**
  * `npusim topo` as text: each socket with its NPU and ATSD registers, each GPU with its PCI
- * address, aperture, NVLinks and bridges, then the edges the engine wires (each pair once).
+ * address, aperture, NVLinks, PEs and bridges, then the edges the engine wires (each pair once).
  */
 import { GiB, hex } from '../types.js';
 import { chipActorName, gpuActorName } from './actor-names.js';
 import type { Endpoint, Topology } from './topology.js';
+import { NPU_GPU_PES } from './topology-spec.js';
+
+const domainText = (domain: number) => domain.toString(16).padStart(4, '0');
 
 function endpointName(e: Endpoint): string {
   return e.kind === 'gpu' ? gpuActorName(e.index) : chipActorName(e.socket);
@@ -24,7 +27,7 @@ export function describeTopology(t: Topology): string {
   );
   for (const sk of t.sockets) {
     out.push(
-      `socket ${sk.socket}: actor ${chipActorName(sk.socket)} (P9 chip id ${sk.chipId}), NPU PHB ${sk.npu.pciDomain.toString(16).padStart(4, '0')}, regs ${hex(sk.npu.regsBase)}, ATSD ${hex(sk.npu.atsdRegisters[0]!)}..${hex(sk.npu.atsdRegisters[7]!)}`,
+      `socket ${sk.socket}: actor ${chipActorName(sk.socket)} (P9 chip id ${sk.chipId}), NPU PHB ${domainText(sk.npu.pciDomain)}, regs ${hex(sk.npu.regsBase)}, ATSD ${hex(sk.npu.atsdRegisters[0]!)}..${hex(sk.npu.atsdRegisters[7]!)}`,
     );
     for (const gi of sk.gpus) {
       const g = t.gpus[gi]!;
@@ -36,6 +39,12 @@ export function describeTopology(t: Topology): string {
         l.kind === 'gpu' ? `${gpuActorName(l.peer)}.${l.peerLink}` : `b${l.brick}`,
       );
       out.push(`    links: ${links.map((s, i) => `${i}=${s}`).join(' ')}`);
+      // The PEs its TCE kills name (tce/tce-system.ts): the NPU PE its bridges share, Linux's
+      // (pnv_ioda_setup_npu_PE, top down), and its PHB4 PE, whose number the model assumes (QA: a
+      // firmware engineer found no PE number anywhere in the output).
+      out.push(
+        `    PEs: NPU PHB ${domainText(sk.npu.pciDomain)} PE ${NPU_GPU_PES[g.indexOnNpu]} (its bridges'), PHB4 ${domainText(g.pci.domain)} PE ${g.indexOnNpu} (numbering assumed)`,
+      );
       for (const bi of g.bridges) {
         const b = t.bridges[bi]!;
         out.push(

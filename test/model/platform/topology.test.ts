@@ -152,6 +152,18 @@ describe('topology: Witherspoon presets from ibm,nvlink-peers', () => {
     // The peer's link number is the model's inference, and the legend says so.
     expect(text).toMatch(/^links: .*M inferred/m);
     expect(text).toMatch(/^topology witherspoon-6 \(6 GPUs, 2 sockets, /);
+    // Each GPU's PEs, as its TCE kills name them: the NPU's from the top down, the PHB4's by index.
+    const pes = [...text.matchAll(/^ {4}PEs: NPU PHB (\w+) PE (\d) .*, PHB4 (\w+) PE (\d) /gm)].map((m) =>
+      m.slice(1).join(' '),
+    );
+    expect(pes).toEqual([
+      '0006 5 0004 0',
+      '0006 4 0004 1',
+      '0006 3 0004 2',
+      '0007 5 0035 0',
+      '0007 4 0035 1',
+      '0007 3 0035 2',
+    ]);
   });
 
   test('describeTopology counts one GPU on one socket in the singular', () => {
