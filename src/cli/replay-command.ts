@@ -48,7 +48,7 @@ import { type RunResult, violationTotal } from '../report/run-result.js';
 import { statusOf } from '../report/run-status.js';
 import { noDigestText } from '../report/summary.js';
 import { expectedLines } from '../report/summary-answer.js';
-import { atsdStateLines } from '../report/summary-checks.js';
+import { atsdStateLines, xtsStateLines } from '../report/summary-checks.js';
 import { summaryStyle } from '../report/summary-text.js';
 import type { FailureFile, FirstFinding } from '../repro/failure-file.js';
 import { formatHistory, recordLineText } from '../repro/history.js';
@@ -721,6 +721,8 @@ export function replayText(r: ReplayOutcome): string[] {
   // (a deadlock that starts from an early release): which register each shootdown holds, which is
   // HUNG and on which untrained GPU, as the run's summary prints it (none without one).
   if (r.result !== undefined) out.push(...atsdStateLines(r.result));
+  // A refused ATS translation's evidence, as the run's summary prints it: the XTS_BDF entries.
+  if (r.result !== undefined) out.push(...xtsStateLines(r.result));
   const stuck = r.stuckHistory;
   if (stuck !== undefined) {
     out.push(

@@ -66,7 +66,8 @@ export function pastStopNote(result: RunResult): string | undefined {
  * The checks section: "all checks passed", or the count and each finding (at most
  * `maxViolations`, each with `maxHistoryLines` of history). Liveness failures found together with
  * the same shootdowns in flight are one stall (a deadlock holds up every shootdown of its cycle):
- * shown once, with the cycle. Then, on a liveness failure, the ATSD registers; then conservation.
+ * shown once, with the cycle. Then, on a liveness failure, the ATSD registers; on a refused ATS
+ * translation, the XTS_BDF entries of the chips it names; then conservation.
  */
 export function checksSection(
   result: RunResult,
@@ -96,6 +97,7 @@ export function checksSection(
     if (hidden > 0) out.push(`  ... and ${hidden} more (see the JSON result: --json or --out)`);
   }
   out.push(...atsdStateLines(result));
+  out.push(...xtsStateLines(result));
   const c = result.conservation;
   out.push(
     c.ok === null
@@ -379,4 +381,61 @@ export function atsdStateAtEnd(result: RunResult): { actor: string; text: string
     });
   }
   return out;
+}
+
+/** The rules whose findings an NPU's XTS_BDF table decides: the summary then prints the table. */
+const XTS_RULES: ReadonlySet<string> = new Set(['translation.ats-refused']);
+
+/** The heading over the XTS_BDF entries at the end (chip-actor.ts takes them before the release). */
+export const XTS_AT_END =
+  "XTS_BDF entries at the end, before the tenants' release (ctx_ref: skiboot's, per LPARSHORT)";
+
+/** One XTS_BDF entry as a chip reports it in `actorStates` (ats-service.ts `xtsState`). */
+interface XtsBdfState {
+  bdf: number;
+  bridge: string | null;
+  gpu: number | null;
+  valid: boolean;
+  lparid: number;
+  lparshort: number;
+  ctxRef: number;
+}
+
+/**
+ * The XTS_BDF entries at the end of each chip a refused ATS translation names (every chip where
+ * the rule was only counted), one line an entry, as the summary prints them under its checks and a
+ * replay under its finding: the evidence of `xts-stale-after-kexec` (QA: VALID clear, a stale
+ * ctx_ref and init_context's skipped programming were in no output). None without such a finding,
+ * or from a result file of a version whose chips did not report the table.
+ */
+export function xtsStateLines(result: RunResult): string[] {
+  if (!Object.keys(result.rules ?? {}).some((r) => XTS_RULES.has(r))) return [];
+  const named = new Set<string>();
+  for (const v of result.violations) {
+    if (!XTS_RULES.has(v.rule)) continue;
+    for (const a of v.actors) {
+      const m = /^npu(\d+)$/.exec(a);
+      if (m !== null) named.add(`chip${m[1]}`);
+    }
+  }
+  const out: string[] = [];
+  for (const [actor, state] of Object.entries(result.actorStates ?? {})) {
+    const entries = state.xtsBdf as XtsBdfState[] | undefined;
+    if (entries === undefined || (named.size > 0 && !named.has(actor))) continue;
+    for (const e of entries) {
+      const where = `${e.bridge ?? '?'}${e.gpu === null ? '' : ` (gpu${e.gpu})`}`;
+      const text = `${where} bdf 0x${e.bdf.toString(16)} ${e.valid ? 'VALID' : 'not VALID'}, lparid ${e.lparid}, lparshort ${e.lparshort}, ctx_ref ${e.ctxRef}`;
+      out.push(...labelled(`    ${actor}: `, text));
+    }
+    const skipped = (state.xtsInitSkippedProgramming as number | undefined) ?? 0;
+    if (skipped > 0) {
+      out.push(
+        ...labelled(
+          `    ${actor}: `,
+          `init_context skipped programming ${countText(skipped, 'time')} (ctx_ref above 0 on an entry without VALID)`,
+        ),
+      );
+    }
+  }
+  return out.length === 0 ? [] : [`  ${XTS_AT_END}:`, ...out];
 }

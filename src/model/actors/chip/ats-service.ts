@@ -409,6 +409,34 @@ export class AtsService {
     return { nmmuWalkerUtilisation: this.nmmu.walkerShare(endTick as Tick) };
   }
 
+  /**
+   * The XTS_BDF table as it stands (ChipActor.finish takes it at the run's end, before the tenants'
+   * release): every entry map_lpar wrote, with the bridge it is (topology's label, its GPU and
+   * brick), VALID, LPARID, LPARSHORT and skiboot's `ctx_ref` of that LPARSHORT; and how often
+   * init_context trusted a stale ctx_ref and programmed nothing (`xts-stale-after-kexec`).
+   */
+  xtsState(): { xtsBdf: Record<string, unknown>[]; xtsInitSkippedProgramming: number } {
+    const t = this.env.world.topology;
+    const bridges = t.sockets[this.env.socket]!.bridges.map((i) => t.bridges[i]!);
+    const xtsBdf = this.nmmu
+      .bdfEntries()
+      .filter((e) => e.used)
+      .map((e) => {
+        const b = bridges.find((x) => x.pci.bus * 256 + x.pci.device * 8 + x.pci.fn === e.bdf);
+        return {
+          bdf: e.bdf,
+          bridge: b?.bdf ?? null,
+          gpu: b?.gpu ?? null,
+          brick: e.brick,
+          valid: e.valid,
+          lparid: e.lparid,
+          lparshort: e.lparshort,
+          ctxRef: this.nmmu.contextRefs(e.lparshort),
+        };
+      });
+    return { xtsBdf, xtsInitSkippedProgramming: this.nmmu.stats.initSkippedProgramming };
+  }
+
   /** Figures for the actor's state dump. */
   state(): Record<string, unknown> {
     return {

@@ -212,6 +212,8 @@ export class ChipActor extends MachineActor<ChipEnv> implements Actor {
   }
 
   finish(endTick: number): ActorReport {
+    // The XTS_BDF table as the run left it: the release below takes every context back down.
+    const xts = this.ats.xtsState();
     this.ats.release(endTick);
     const nmmu = this.ats.finish(endTick, this.translateUnfinished);
     this.atsd.recordUnfinished(endTick, this.registerWaitUnfinished, this.registerHoldUnfinished);
@@ -241,6 +243,7 @@ export class ChipActor extends MachineActor<ChipEnv> implements Actor {
         ...this.atsd.state(),
         ...this.ats.state(),
         ...nmmu,
+        ...xts,
         ...(this.resets.enabled ? this.resets.state() : {}),
         ...(this.mappers.enabled ? this.mappers.state() : {}),
       },
