@@ -158,7 +158,7 @@ async function replayAndReport(
   // says to save the file.
   const fromStream = !hasOwnFolder(args.file);
   const runLine = fromStream ? await replayRunLine(r, workloads) : undefined;
-  const result = replayedResultOf(r, args, started, runLine);
+  const result = replayedResultOf(r, args, started, fromStream, runLine);
   const json = args.json || args.out !== undefined ? `${replayJson(r, args, result)}\n` : '';
   if (args.json) io.stdout.write(json);
   const streamLines = fromStream
@@ -413,15 +413,20 @@ function replayJson(r: ReplayOutcome, args: ReplayArgs, result: RunResult | unde
 /**
  * The replayed run's result, for --json, --out, --trace and --report alike (repro/replay.ts
  * replayedResult), its reproduce line this command, or `runLine`, the run's own, for a file read
- * from standard input or a pipe, which this command could not read again.
+ * from standard input or a pipe, which this command could not read again. Where a streamed file
+ * has no run line, `npusim replay FILE`, the placeholder the text's note says to save the file as:
+ * `reproduce` stays the string every result has, and a script tests it for the word `FILE` (QA:
+ * `npusim replay /dev/stdin`, which runs nothing once stdin is read).
  */
 function replayedResultOf(
   r: ReplayOutcome,
   args: ReplayArgs,
   started: number,
+  fromStream: boolean,
   runLine: string | undefined,
 ): RunResult | undefined {
-  return replayedResult(r, runLine ?? replayReproduceLine(args.file, args.host), performance.now() - started);
+  const path = fromStream ? 'FILE' : args.file;
+  return replayedResult(r, runLine ?? replayReproduceLine(path, args.host), performance.now() - started);
 }
 
 /**

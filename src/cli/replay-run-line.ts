@@ -3,8 +3,10 @@
  * device (`cat FILE | npusim replay /dev/stdin`, `npusim replay <(...)`): `npusim replay
  * /dev/stdin` names input that is gone once read, so it runs nothing again (QA). The file's run's
  * own `npusim run` line is given instead where that line is the very run: it is parsed as `npusim
- * run` parses it and its configuration compared with the file's. Not where it could not be: a
- * choice log (a shrink's result), a PCT file (its steps are measured again by the line, and a
+ * run` parses it and its configuration compared with the file's; for a PCT file, the steps the
+ * line measures again (one measuring run, in this thread) compared with the file's too (QA: an
+ * unshrunk PCT file's line gives its digest, and was not offered). Not where it could not be: a
+ * choice log (a shrink's result), a PCT file whose steps the line does not measure again (a
  * shrunk one's are the original's), a free run (it races anew), a recording of a run a signal
  * stopped (the line runs to the end), or a file whose scenario no options give (a shrunk one's
  * tenants) or whose workload or topology file changed or is gone: there only the file replays it,
@@ -15,6 +17,7 @@ import { DEFAULT_PROFILE } from '../model/scenario/profiles.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import type { Workload } from '../model/scenario/workload.js';
 import { reproduceCommand } from '../report/reproduce-line.js';
+import { preparePct } from '../repro/pct-setup.js';
 import type { ReplayOutcome } from '../repro/replay.js';
 import { parseCli } from './args.js';
 import { resolveWorkload, scenarioConfig } from './scenario-config.js';
@@ -39,7 +42,8 @@ export async function replayRunLine(
   workloads: ReadonlyMap<string, Workload>,
 ): Promise<string | undefined> {
   if (r.host === 'free-log' || r.interrupted !== undefined) return undefined;
-  if ((r.config.strategy?.kind ?? 'random') !== 'random') return undefined;
+  const strategy = r.config.strategy ?? { kind: 'random' };
+  if (strategy.kind !== 'random' && strategy.kind !== 'pct') return undefined;
   const line = reproduceCommand(
     r.config,
     r.host,
@@ -54,7 +58,15 @@ export async function replayRunLine(
     const { workload, file } = await resolveWorkload(args.workload, workloads);
     const config = scenarioConfig(workload, args, args.seed, file);
     const again = args.crashAt === undefined ? config : { ...config, crashAt: args.crashAt };
-    return isDeepStrictEqual(runOf(again), runOf(r.config)) ? line : undefined;
+    if (!isDeepStrictEqual(runOf(again), runOf(r.config))) return undefined;
+    if (strategy.kind !== 'pct') return line;
+    // The line measures PCT's steps again, from a run of its configuration: the very run only where
+    // that gives the file's steps (a shrunk file's are the original's, measured on another run).
+    if (args.strategy !== 'pct' || args.pctDepth !== strategy.depth) return undefined;
+    const measured = (await preparePct(again, strategy.depth)).strategy;
+    return isDeepStrictEqual([measured.steps, measured.agents], [strategy.steps, strategy.agents])
+      ? line
+      : undefined;
   } catch {
     return undefined;
   }

@@ -135,7 +135,7 @@ async function shrinkAndWrite(
       : `done after ${runs(outcome.runs)}`;
   io.stderr.write(sayText(`shrink ${ended}; ${best(outcome.after)}`));
   interrupt.runOver();
-  const out = shrunkPath(args, outcome.file, io);
+  const out = shrunkPath(args, file, outcome.file, io);
   // The path was checked before the shrink (output-path.ts); a write that still fails (the device
   // filled meanwhile, /dev/full) loses the file, not the shrink's table, and exits 2.
   const unwritten =
@@ -350,7 +350,12 @@ export function shrinkHeadline(
  * own file. A directory there, or the input itself under a link, is passed over too. With all 99
  * names after it taken, nothing is written: said, and the exit is 2.
  */
-function shrunkPath(args: ShrinkArgs, shrunk: FailureFile, io: CliIo): string | undefined {
+function shrunkPath(
+  args: ShrinkArgs,
+  input: FailureFile,
+  shrunk: FailureFile,
+  io: CliIo,
+): string | undefined {
   if (args.outGiven) {
     const held = heldOtherThanFailure(args.out);
     if (held !== undefined)
@@ -359,8 +364,9 @@ function shrunkPath(args: ShrinkArgs, shrunk: FailureFile, io: CliIo): string | 
   }
   const usable = (p: string) => !isDirectory(p) && !sameFile(p, args.file);
   // A failure file read from a pipe or a device has no folder of its own (args.ts outHere): the
-  // current directory, under the failure's own name.
-  const base = args.outHere ? failureFileName(shrunk).replace(/\.json$/, '.shrunk.json') : args.out;
+  // current directory, under the failure's own name: the input's, as a path's default is (QA: the
+  // shrunk run's name, its digest another).
+  const base = args.outHere ? failureFileName(input).replace(/\.json$/, '.shrunk.json') : args.out;
 
   const path = freeFailurePath(base, shrunk, usable);
   if (path === undefined) {

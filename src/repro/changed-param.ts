@@ -24,31 +24,37 @@ export interface ChangedParam {
   was: unknown;
 }
 
-/** Every leaf of `v` by its path (a list's items by index; an empty object or list is a leaf). */
-function leaves(v: unknown, at: PropertyKey[], out: Map<string, unknown>): void {
-  const children: [PropertyKey, unknown][] = Array.isArray(v)
-    ? v.map((x, i) => [i, x])
-    : isRecord(v)
-      ? Object.entries(v)
-      : [];
-  if (children.length === 0) {
-    out.set(pathText(at), v);
+/** A list's or object's entries by key (a list's by index); none for any other value. */
+function entries(v: unknown): [PropertyKey, unknown][] {
+  return Array.isArray(v) ? v.map((x, i) => [i, x]) : isRecord(v) ? Object.entries(v) : [];
+}
+
+/**
+ * Every leaf of `now` and `recorded` that differs, by its path, walked side by side: lists or
+ * objects on both sides, each non-empty, entry by entry (a list's by index); anything else (a
+ * scalar, an empty list or object, or a value that is a scalar on one side and a list or object on
+ * the other) is one leaf at its path, with both values. QA: `groups` "all" now against `[0]` in the
+ * run was read as two leaves, `tenants[0].groups` ("all" now, nothing in the run) and
+ * `tenants[0].groups[0]`, and the refusal said the run used nothing.
+ */
+function leaves(now: unknown, recorded: unknown, at: PropertyKey[], out: ChangedParam[]): void {
+  if (JSON.stringify(now) === JSON.stringify(recorded)) return;
+  const a = entries(now);
+  const b = entries(recorded);
+  if (a.length > 0 && b.length > 0 && Array.isArray(now) === Array.isArray(recorded)) {
+    const x = new Map(a);
+    const y = new Map(b);
+    for (const k of new Set([...x.keys(), ...y.keys()])) leaves(x.get(k), y.get(k), [...at, k], out);
     return;
   }
-  for (const [k, x] of children) leaves(x, [...at, k], out);
+  out.push({ path: pathText(at), now, was: recorded });
 }
 
 /** Every leaf `now` gives otherwise than `recorded`, in the parameters' own order. */
 function differing(now: WorkloadParams, recorded: WorkloadParams): ChangedParam[] {
-  const a = new Map<string, unknown>();
-  const b = new Map<string, unknown>();
-  leaves(now, [], a);
-  leaves(recorded, [], b);
-  return [...new Set([...a.keys(), ...b.keys()])].flatMap((path) => {
-    const x = a.get(path);
-    const y = b.get(path);
-    return JSON.stringify(x) === JSON.stringify(y) ? [] : [{ path, now: x, was: y }];
-  });
+  const out: ChangedParam[] = [];
+  leaves(now, recorded, [], out);
+  return out;
 }
 
 /** Is `path` within one of `paths` (or one of them within it)? */

@@ -8,7 +8,7 @@
 import { type ChildProcessByStdio, type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type ChildOutcome, cliChild, SOURCE_CLI_ENV } from '../support/cli-child.js';
@@ -66,16 +66,16 @@ function outcomeOf(
  * The command with the failure file on its standard input through a pipe (`cat FILE | npusim
  * ...`); resolved when the child exits.
  */
-function piped(args: readonly string[]): Promise<ChildOutcome> {
+function piped(args: readonly string[], file = failureFile, cwd = dir): Promise<ChildOutcome> {
   const child = spawn(
     'bash',
     ['-c', 'cat "$F" | exec "$NODE" --enable-source-maps "$CLI" "$@"', 'bash', ...args],
     {
-      cwd: dir,
+      cwd,
       env: {
         ...process.env,
         NO_COLOR: '1',
-        F: failureFile,
+        F: file,
         NODE: process.execPath,
         CLI: process.env[SOURCE_CLI_ENV] ?? '',
       },
@@ -151,5 +151,67 @@ describe('a failure file piped to /dev/stdin', () => {
     const result = JSON.parse(r.stdout) as { reproduce: string; replay: { reproduced: boolean } };
     expect(result.replay.reproduced).toBe(true);
     expect(result.reproduce).toBe(runLine);
+  });
+
+  test('a shrunk file (a choice log, which no run line gives): --json says `npusim replay FILE`, the file saved first, not /dev/stdin (QA)', async () => {
+    const shrunk = join(dir, 'shrunk.json');
+    const s = await cliChild(['shrink', failureFile, '--budget', '30', '--out', shrunk], { cwd: dir });
+    expect(s.code, s.stderr).toBe(0);
+    expect((JSON.parse(readFileSync(shrunk, 'utf8')) as { strategy: { kind: string } }).strategy.kind).toBe(
+      'replay',
+    );
+    const json = await piped(['replay', '/dev/stdin', '--json', '--inline'], shrunk);
+    expect(json.code, json.stderr).toBe(1);
+    expect((JSON.parse(json.stdout) as { reproduce: string }).reproduce).toBe('npusim replay FILE --inline');
+    const plain = await piped(['replay', '/dev/stdin'], shrunk);
+    expect(plain.stdout).toContain('save it to a file\n  to replay it again (npusim replay FILE)');
+  });
+
+  test("an unshrunk PCT file's run line measures the same steps, so it is given (QA: the replay said no line gives the run)", async () => {
+    const here = testTempDir('npusim-replay-stdin-pct-');
+    const run = await cliChild(
+      [
+        'run',
+        'flush-race',
+        '--bug',
+        'single-flush',
+        '--seed',
+        '1',
+        '--inline',
+        '--duration',
+        '50us',
+        '--strategy',
+        'pct',
+        '--pct-depth',
+        '16',
+        '--failures',
+        'p',
+      ],
+      { cwd: here },
+    );
+    expect(run.code, run.stderr).toBe(1);
+    const pctLine = /^reproduce: (npusim run .*)$/m.exec(run.stdout)?.[1] ?? '';
+    expect(pctLine).toContain('--strategy pct --pct-depth 16');
+    const pctFile = join(here, 'p', readdirSync(join(here, 'p'))[0]!);
+    const plain = await piped(['replay', '/dev/stdin'], pctFile);
+    expect(plain.code, plain.stderr).toBe(1);
+    expect(plain.stdout).toContain("its run's own\n  command gives the same run");
+    expect(plain.stdout.trimEnd().split('\n').at(-1)).toBe(`reproduce: ${pctLine}`);
+    // Shrunk to its first finding (the steps kept are the whole run's): no line gives it.
+    const shrunk = join(here, 'p2.json');
+    expect((await cliChild(['shrink', pctFile, '--budget', '2', '--out', shrunk], { cwd: here })).code).toBe(
+      0,
+    );
+    const again = await piped(['replay', '/dev/stdin'], shrunk);
+    expect(again.stdout).toContain('no `npusim run` line gives this very run');
+  });
+});
+
+describe('a failure file piped to `shrink /dev/stdin`', () => {
+  test("the shrunk file takes the input failure's own name, as a path's default does (QA: the shrunk run's digest)", async () => {
+    const here = testTempDir('npusim-shrink-stdin-');
+    const r = await piped(['shrink', '/dev/stdin', '--budget', '30'], failureFile, here);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readdirSync(here)).toEqual([basename(failureFile).replace(/\.json$/, '.shrunk.json')]);
   });
 });

@@ -147,6 +147,48 @@ describe('failure files', () => {
   });
 });
 
+describe('a changed definition against a shrunk or list-valued parameter', () => {
+  const w = registry.get('tce-storm')!;
+  const t = w.params.tenants[0]!;
+  const edited = (params: typeof w.params) =>
+    new Map(registry).set('tce-storm', defineWorkload({ name: w.name, description: w.description, params }));
+
+  test('failure file: a parameter that is a scalar on one side and a list on the other is one change, with both values (QA)', () => {
+    expect(t.groups).toBe('all');
+    const said = refused(
+      file,
+      edited({ ...w.params, tenants: [{ ...t, groups: [0] }, ...w.params.tenants.slice(1)] }),
+    );
+    expect(said).toContain(
+      'got a changed definition (its `tenants[0].groups` is [0] now, the run used "all")',
+    );
+    expect(said).not.toMatch(/nothing/);
+  });
+
+  test('failure file: a shrunk file whose definition changed does not name a parameter the shrink changed (QA)', () => {
+    // A shrink's result: its parameters the shrink's (groups cut to [0]), its strategy a choice log.
+    const params = file.workload.params as { tenants: object[] };
+    const shrunk = {
+      ...file,
+      workload: {
+        ...file.workload,
+        definitionDigest: '0123456789abcdef',
+        params: { ...params, tenants: [{ ...params.tenants[0], groups: [0] }, ...params.tenants.slice(1)] },
+      },
+      strategy: { kind: 'replay', choices: [] },
+    };
+    const said = refused(shrunk);
+    expect(said).toContain(
+      "got a changed definition (the file is shrunk: its parameters are the shrink's, so the change is not named)",
+    );
+    expect(said).not.toMatch(/groups/);
+    // The same parameters in a file of a seed's run are named: nothing but the definition explains them.
+    expect(refused({ ...shrunk, strategy: { kind: 'random' } })).toContain(
+      'its `tenants[0].groups` is "all" now, the run used [0]',
+    );
+  });
+});
+
 describe('failure files of user workload files', () => {
   const w = registry.get('tce-storm')!;
   const mine = defineWorkload({ name: 'mine', description: 'd', params: w.params });

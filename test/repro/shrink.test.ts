@@ -559,6 +559,21 @@ describe('shrink: what must still fail, and a stop', () => {
     expect(replay.mismatches).toEqual([]);
   });
 
+  test('shrink: a budget of 2 keeps the run stopped at its first finding, its duration cut there in the same run, and it replays (QA: it reduced nothing)', async () => {
+    const { w, file } = await failure('flush-race', 'single-flush', false);
+    const { config } = readFailureFile(JSON.stringify(file), 'f.json', registry);
+    const shrunk = await shrinkFailure(file, config, w, { budget: 2 });
+    expect(shrunk.runs).toBe(2);
+    expect(shrunk.kept).toBe(1);
+    expect(shrunk.after.events).toBeLessThan(shrunk.before.events);
+    expect(shrunk.file.options.stopOnFirst).toBe(true);
+    expect((shrunk.file.workload.params as { durationTicks: number }).durationTicks).toBe(
+      shrunk.file.first!.tick + 1,
+    );
+    const replay = await replayFailure(JSON.stringify(shrunk.file), 'shrunk.json', registry, 'inline');
+    expect(replay.mismatches).toEqual([]);
+  });
+
   test('shouldStop ends the shrink before its next candidate, with the best so far as a failure file that replays', async () => {
     const { w, file } = await failure('flush-race', 'single-flush');
     const { config } = readFailureFile(JSON.stringify(file), 'f.json', registry);
