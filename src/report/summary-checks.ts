@@ -391,7 +391,7 @@ export const XTS_AT_END =
   "XTS_BDF entries at the end, before the tenants' release (ctx_ref: skiboot's, per LPARSHORT)";
 
 /** One XTS_BDF entry as a chip reports it in `actorStates` (ats-service.ts `xtsState`). */
-interface XtsBdfState {
+export interface XtsBdfState {
   bdf: number;
   bridge: string | null;
   gpu: number | null;

@@ -10,7 +10,7 @@ import { runSimulation } from '../../src/api/run-simulation.js';
 import type { BugName } from '../../src/model/scenario/bugs.js';
 import { parseParams } from '../../src/model/scenario/workload-params.js';
 import { formatSummary } from '../../src/report/summary.js';
-import { XTS_AT_END } from '../../src/report/summary-checks.js';
+import { XTS_AT_END, type XtsBdfState } from '../../src/report/summary-checks.js';
 import { workloads } from '../../workloads/index.js';
 
 function run(name: string, seed: number, bugs: BugName[] = [], overrides: Record<string, unknown> = {}) {
@@ -19,15 +19,7 @@ function run(name: string, seed: number, bugs: BugName[] = [], overrides: Record
   return runSimulation({ workload: name, seed, bugs, params }, { host: 'inline' });
 }
 
-interface Entry {
-  bdf: number;
-  bridge: string | null;
-  gpu: number | null;
-  valid: boolean;
-  lparid: number;
-  lparshort: number;
-  ctxRef: number;
-}
+type Entry = XtsBdfState;
 
 describe('summary and actorStates: the XTS_BDF table at the end', () => {
   test('kexec-boot with xts-stale-after-kexec: every entry without VALID, ctx_ref stale, programming skipped', async () => {
