@@ -50,7 +50,7 @@ import { noDigestText } from '../report/summary.js';
 import { expectedLines } from '../report/summary-answer.js';
 import { atsdStateLines, xtsStateLines } from '../report/summary-checks.js';
 import { summaryStyle } from '../report/summary-text.js';
-import type { FailureFile, FirstFinding } from '../repro/failure-file.js';
+import type { FailureFile, FirstFinding, ShrinkMark } from '../repro/failure-file.js';
 import { formatHistory, recordLineText } from '../repro/history.js';
 import { livenessFindingText } from '../repro/liveness-text.js';
 import { findingShootdown } from '../repro/recorded-steps.js';
@@ -536,9 +536,9 @@ async function crashRecordsInline(
  * The replay's first lines, printed before it runs: the file, how it is replayed, and where it
  * stops when that is short of the run's duration (its progress is out of that tick); then what
  * the run's summary header says of it and `recorded:` does not: its strategy, its bug switches,
- * and its topology where that is not the workload's own (a shrunk file's may be smaller). A
- * directory of failure files from random, PCT and shrunk runs all replayed under one `(inline)`
- * (QA).
+ * and its topology where that is not the workload's own (a shrunk file's may be smaller), and for
+ * a shrink's result the run it was shrunk from. A directory of failure files from random, PCT and
+ * shrunk runs all replayed under one `(inline)` (QA).
  */
 export function replayHeader(
   file: FailureFile,
@@ -550,7 +550,11 @@ export function replayHeader(
   const [strategy, ...rest] = replayedRunText(file, workload);
   // The run's fields two apart, a field that would pass 100 columns under them (a shrunk file's
   // topology ran to 116).
-  return [replayHow(file, host, path, stop), ...packedFields([`  ${strategy}`, ...rest], 4)].join('\n');
+  // A shrink's result says, on a line of its own, the run it came from.
+  const shrunk = file.shrink === undefined ? [] : hangingLines('  ', shrunkFromText(file.shrink), 4);
+  return [replayHow(file, host, path, stop), ...packedFields([`  ${strategy}`, ...rest], 4), ...shrunk].join(
+    '\n',
+  );
 }
 
 function replayHow(file: FailureFile, host: ReplayHost, path: string, stop?: ReplayStop): string {
@@ -596,6 +600,17 @@ function replayedRunText(file: FailureFile, workload: Pick<Workload, 'params'> |
         ? `topology ${file.topology.name} (${file.workload.name}'s own is ${own})`
         : undefined;
   return [strategy, bugs, ...(topology === undefined ? [] : [topology])];
+}
+
+/**
+ * A shrink's result, where it came from: `shrunk from a run of 12048 events to 16.66 us (digest
+ * 5f2cacec..., 14 runs of npusim shrink, budget used up)`. Its strategy may be the seed's (a
+ * budget that ran out before the choice passes), so the strategy field alone did not say it.
+ */
+function shrunkFromText(mark: ShrinkMark): string {
+  const ended = mark.ended === 'budget' ? ', budget used up' : mark.ended === 'stopped' ? ', stopped' : '';
+  const runs = `${mark.runs} run${mark.runs === 1 ? '' : 's'}`;
+  return `shrunk from a run of ${mark.from.events} events to ${formatTime(mark.from.simulatedTicks)} (digest ${mark.from.digest}, ${runs} of npusim shrink${ended})`;
 }
 
 /**

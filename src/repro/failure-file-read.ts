@@ -25,6 +25,7 @@ import {
   type FailureFile,
   fileSchema,
   isInexactInteger,
+  isShrunk,
   recordedStop,
   recordsInterruptedRun,
   shown,
@@ -325,11 +326,10 @@ function changeOf(file: FailureFile, workload: Workload): string | { given: Chan
   );
   const c = changedParam(workload.params, recorded, sets);
   const given = c === undefined ? optionParamsDiffering(workload.params, recorded, sets) : [];
-  // A shrink's result (its strategy a recorded choice log, which only a shrink writes) holds the
-  // parameters the shrink made, not the workload's: any of them may differ by the shrink's own
-  // edits, so none is named as the definition's change (QA: a shrunk file was said to differ in
-  // `tenants[0].groups`, which the shrink had cut from "all" to [0]).
-  if (file.strategy.kind === 'replay' && (c !== undefined || given.length > 0))
+  // A shrink's result holds the parameters the shrink made, not the workload's: any of them may
+  // differ by the shrink's own edits, so none is named as the definition's change (QA: a shrunk
+  // file was said to differ in `tenants[0].groups`, which the shrink had cut from "all" to [0]).
+  if (isShrunk(file) && (c !== undefined || given.length > 0))
     return "the file is shrunk: its parameters are the shrink's, so the change is not named";
   if (c === undefined) return { given };
   return `its \`${c.path}\` is ${paramText(c.now)} now, the run used ${paramText(c.was)}`;

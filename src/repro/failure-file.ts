@@ -183,9 +183,36 @@ export const fileSchema = strictFields('a failure file field', {
   }),
   /** A free run's take log (free-mode runs replay from it, not from the seed alone); else null. */
   free: freeLogSchema.nullable(),
+  /**
+   * A shrink's result (`npusim shrink`, which kept at least one candidate): the run it was shrunk
+   * from, as that file recorded it (a file shrunk again keeps the first one's), the shrink's runs
+   * in all, and how the last shrink ended. Its strategy alone does not say so: a shrink whose
+   * budget ran out before the choice passes keeps the seed's (QA: such a file, refused for a
+   * changed workload, was said to differ in a parameter its shrink had cut). Absent elsewhere.
+   */
+  shrink: strictFields('a shrink field', {
+    from: strictFields('a shrink.from field', {
+      digest: hexDigest("the shrunk run's digest"),
+      events: z.number().int().min(0),
+      simulatedTicks: z.number().int().min(0),
+    }),
+    runs: z.number().int().min(1),
+    ended: nameOf(['done', 'budget', 'stopped']),
+  }).optional(),
 });
 
 export type FailureFile = z.infer<typeof fileSchema>;
+
+/** What a shrink says of its result (FailureFile `shrink`). */
+export type ShrinkMark = NonNullable<FailureFile['shrink']>;
+
+/**
+ * A shrink's result: marked so, or (a file written before the mark) holding a recorded choice
+ * log, which only a shrink writes. Its parameters are then the shrink's, not the workload's.
+ */
+export function isShrunk(file: FailureFile): boolean {
+  return file.shrink !== undefined || file.strategy.kind === 'replay';
+}
 
 /** The digest of a workload's declared parameters: a replay refuses a workload that changed. */
 export function definitionDigest(workload: Workload): string {
@@ -210,6 +237,8 @@ export interface FailureFacts {
   events: number;
   /** A free run's take log. */
   free?: FreeLog;
+  /** A shrink's result: what it was shrunk from (FailureFile `shrink`). */
+  shrink?: ShrinkMark;
 }
 
 export function buildFailureFile(f: FailureFacts): FailureFile {
@@ -253,6 +282,7 @@ export function buildFailureFile(f: FailureFacts): FailureFile {
     first: f.first,
     figures: { simulatedTicks: f.simulatedTicks, events: f.events },
     free: f.free ?? null,
+    ...(f.shrink === undefined ? {} : { shrink: f.shrink }),
   };
 }
 

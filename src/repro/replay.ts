@@ -34,7 +34,13 @@ import { parsePlacement } from '../runtime/placement.js';
 import type { RawRun } from '../runtime/raw-run.js';
 import { ActorCrashError, type CrashInfo } from '../runtime/run-errors.js';
 import type { ActorTrace, TraceOptions } from '../runtime/trace-recorder.js';
-import { type FailureFile, type FirstFinding, recordedStop, recordsInterruptedRun } from './failure-file.js';
+import {
+  type FailureFile,
+  type FirstFinding,
+  recordedStop,
+  recordsInterruptedRun,
+  type ShrinkMark,
+} from './failure-file.js';
 import { checkTakeLogsEnd, readFailureFile } from './failure-file-read.js';
 import { crashFinding, firstFinding } from './first-finding.js';
 import type { HistoryLine } from './history.js';
@@ -386,6 +392,8 @@ export interface ReplayVerdict {
     /** A crash has no digest (its file holds a placeholder of zeros): null, as the text says. */
     digest: string | null;
     interrupted?: { tick: number; events: number };
+    /** A shrink's result: the run it was shrunk from and the shrink's runs (FailureFile `shrink`). */
+    shrink?: ShrinkMark;
   };
 }
 
@@ -403,6 +411,7 @@ export function replayVerdict(r: ReplayOutcome): ReplayVerdict {
       ...(r.interrupted === undefined
         ? {}
         : { interrupted: { tick: r.interrupted.tick, events: r.interrupted.events } }),
+      ...(r.file.shrink === undefined ? {} : { shrink: r.file.shrink }),
     },
   };
 }

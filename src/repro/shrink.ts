@@ -53,6 +53,7 @@ import {
   type FailureFile,
   type FirstFinding,
   recordsInterruptedRun,
+  type ShrinkMark,
 } from './failure-file.js';
 import { crashFinding, exitClassOf, firstFinding } from './first-finding.js';
 import type { LivenessFinding } from './liveness-text.js';
@@ -232,6 +233,7 @@ export async function shrinkFailure(
     first: best.first,
     simulatedTicks: best.measures.simulatedTicks,
     events: best.measures.events,
+    shrink: shrinkMark(file, s),
   });
   return {
     before: s.before,
@@ -248,6 +250,21 @@ export async function shrinkFailure(
         : undefined,
     file: shrunk,
     config,
+  };
+}
+
+/**
+ * What the result says of its shrink (FailureFile `shrink`): the run it came from as its file
+ * recorded it, or, for a file shrunk again, the first shrink's; the runs of every shrink. Nothing
+ * kept: the result is the file's own run, marked as the file was.
+ */
+function shrinkMark(file: FailureFile, s: ShrinkRun): ShrinkMark | undefined {
+  if (s.kept === 0) return file.shrink;
+  const { digest, figures } = file;
+  return {
+    from: file.shrink?.from ?? { digest, events: figures.events, simulatedTicks: figures.simulatedTicks },
+    runs: (file.shrink?.runs ?? 0) + s.runs,
+    ended: s.stopped ? 'stopped' : s.budgetUsedUp ? 'budget' : 'done',
   };
 }
 

@@ -299,6 +299,26 @@ describe('run: failure files', () => {
       "  strategy choice log (a shrink's result)  no bug switches",
       "    topology witherspoon-4 (tce-storm's own is witherspoon-6)",
     ]);
+    // A shrink's result says the run it came from, on a line of its own, also where its strategy
+    // is the seed's (a budget that ran out before the choice passes).
+    const marked = {
+      ...file,
+      shrink: {
+        from: { digest: '5f2cacec4c28afb9', events: 12048, simulatedTicks: 16_659_869 },
+        runs: 4,
+        ended: 'budget',
+      },
+    } as FailureFile;
+    expect(replayHeader(marked, 'inline', 'f.json', undefined, workload).split('\n').slice(1)).toEqual([
+      '  strategy random  bugs: unpin-before-kill',
+      '  shrunk from a run of 12048 events to 16.66 us (digest 5f2cacec4c28afb9, 4 runs of npusim shrink,',
+      '    budget used up)',
+    ]);
+    expect(
+      replayHeader({ ...marked, shrink: { ...marked.shrink!, runs: 1, ended: 'done' } }, 'inline', 'f.json'),
+    ).toContain(
+      '\n  shrunk from a run of 12048 events to 16.66 us (digest 5f2cacec4c28afb9, 1 run of npusim shrink)',
+    );
     // A long path (absolute, in a deep directory) stays whole on its line, the bracket under it,
     // broken between its fields (a free replay's ran to 150 columns on one line).
     const deep = `/home/someone/work/campaigns/2026-12/npusim-failures/${'x'.repeat(40)}.json`;

@@ -186,6 +186,42 @@ describe('a changed definition against a shrunk or list-valued parameter', () =>
     expect(refused({ ...shrunk, strategy: { kind: 'random' } })).toContain(
       'its `tenants[0].groups` is "all" now, the run used [0]',
     );
+    // A shrink whose budget ran out before its choice passes keeps the seed's strategy: its mark
+    // says it is shrunk (QA: it was taken for a seed's run and named `groups`).
+    const marked = {
+      ...shrunk,
+      strategy: { kind: 'random' },
+      shrink: { from: { digest: file.digest, events: 10, simulatedTicks: 20 }, runs: 4, ended: 'budget' },
+    };
+    expect(refused(marked)).toContain(
+      "got a changed definition (the file is shrunk: its parameters are the shrink's, so the change is not named)",
+    );
+  });
+
+  test.each([
+    [
+      { from: { digest: 'x', events: 1, simulatedTicks: 1 }, runs: 1, ended: 'done' },
+      /shrink\.from\.digest: Expected/,
+    ],
+    [
+      { from: { digest: '0123456789abcdef', events: 1, simulatedTicks: 1 }, runs: 0, ended: 'done' },
+      /shrink\.runs/,
+    ],
+    [
+      { from: { digest: '0123456789abcdef', events: 1, simulatedTicks: 1 }, runs: 2, ended: 'dun' },
+      /shrink\.ended: Expected one of done, budget, stopped, got `dun`/,
+    ],
+    [
+      {
+        from: { digest: '0123456789abcdef', events: 1, simulatedTicks: 1 },
+        runs: 2,
+        ended: 'done',
+        by: 'me',
+      },
+      /shrink/,
+    ],
+  ])('failure file: a shrink mark that is not one is refused, by its field (%j)', (mark, said) => {
+    expect(refused({ ...file, shrink: mark })).toMatch(said);
   });
 });
 

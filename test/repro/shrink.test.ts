@@ -87,6 +87,29 @@ describe('shrink', () => {
     expect(b.after).toEqual(a.after);
   });
 
+  test("shrink: the result is marked with the run it came from, its runs and how it ended, also where it kept the seed's strategy; a file shrunk again keeps the first run; nothing kept, no mark", async () => {
+    const { w, file } = await failure('flush-race', 'single-flush');
+    const { config } = readFailureFile(JSON.stringify(file), 'f.json', registry);
+    const from = {
+      digest: file.digest,
+      events: file.figures.events,
+      simulatedTicks: file.figures.simulatedTicks,
+    };
+    // A budget that runs out in the scenario passes: the seed's strategy, and the mark.
+    const short = await shrinkFailure(file, config, w, { budget: 4 });
+    expect(short.kept).toBeGreaterThan(0);
+    expect(short.file.strategy).toEqual({ kind: 'random' });
+    expect(short.file.shrink).toEqual({ from, runs: short.runs, ended: 'budget' });
+    // Shrunk again, to the end: the first run kept, the runs of both shrinks.
+    const again = readFailureFile(JSON.stringify(short.file), 's.json', registry);
+    const whole = await shrinkFailure(short.file, again.config, w, { budget: 400 });
+    expect(whole.file.shrink).toEqual({ from, runs: short.runs + whole.runs, ended: 'done' });
+    // The original's run alone: nothing reduced, so nothing marked.
+    const none = await shrinkFailure(file, config, w, { budget: 1 });
+    expect(none.kept).toBe(0);
+    expect(none.file.shrink).toBeUndefined();
+  });
+
   test('shrink: each progress report gives the best after that run, so the last agrees with the result', async () => {
     const { w, file } = await failure('flush-race', 'single-flush');
     const { config } = readFailureFile(JSON.stringify(file), 'f.json', registry);
