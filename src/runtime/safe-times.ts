@@ -27,8 +27,11 @@
  * or before it. Then the producer's loads come after all of the consumer's stores: it sees the
  * consumer parked and reads the horizon the consumer waits on; and since ready() saw no news on
  * this ring, the consumer had read every earlier store of it, so the producer's previous safe time
- * is the one the consumer holds. The ring holding the min therefore rings. A stale, lower board
- * (the consumer published no newer horizon) only rings more often.
+ * is the one the consumer holds. The ring holding the min therefore rings. This rests on the board
+ * holding the very horizon the consumer parks on: readHorizon stores every change before
+ * waitForNews parks on that horizon (worker-loop.ts). A board below it would skip the ring that
+ * holds the min (its previous safe time equals the horizon, above the board) and leave the
+ * consumer to sleep out its park; a board above it (+Infinity at the end) only rings more often.
  */
 import { HORIZON_INFINITE } from './thread-status.js';
 import type { Inbound, Outbound } from './worker-edges.js';

@@ -11,10 +11,12 @@
  * flushed (staged-edge.ts) and the ring consumers' release at the end (src/transport/ring.ts has
  * both ends' protocol), and this worker's row of the status board (worker-status.ts). The
  * control word is a plain field: only this thread's event loop writes it (setCommand, between
- * slices), and the loops read it between slices, so it needs no atomics; setCommand rings the
- * thread's own bell so that a parked loop sees it at once. Every park is bounded (PARK_MS), so
- * the thread yields to its event loop, where comlink's commands arrive, at least that often; a
- * spin before a park (parkSpinning) only when the runtime allows it, and bounded too.
+ * slices), and the loops read it between slices, so it needs no atomics. A command cannot find
+ * the loop parked: comlink delivers it on this same thread, which handles messages only when the
+ * loop yields, never inside a park's Atomics.wait. So a command is seen at the loop's next yield,
+ * and every park is bounded (PARK_MS) so that the thread yields at least that often: PARK_MS is
+ * the bound on a pause's or a stop's latency (a Ctrl-C stops a parked run within it). A spin
+ * before a park (parkSpinning) only when the runtime allows it, and bounded too.
  */
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -226,10 +228,12 @@ export abstract class ThreadLoop<O extends StagedEdge> {
     return moved;
   }
 
-  /** Control plane (comlink): pause, resume or stop at the next slice; wakes the thread if parked. */
+  /**
+   * Control plane (comlink): pause, resume or stop at the next slice. Nothing to wake: comlink
+   * runs this on the loop's own thread, between slices, never while it is parked (the header).
+   */
   setCommand(command: number): void {
     this.command = checkCommand(command);
-    this.bell.ring();
   }
 
   /**

@@ -5,9 +5,10 @@
  * no worker has moved for `watchdogMs` (or, while workers still start up, STARTUP_LIMIT_MS).
  *
  * Shared memory: it only reads. Each row of the status board is written by its worker alone
- * (thread-status.ts, plain Float64 stores); a row read here may be a moment old, never torn, and
- * "moved" is any change of a row's tick, events or state between two looks, so a stale read only
- * delays the verdict by one interval. Ring counters are read the same way (readRingStats).
+ * (thread-status.ts, plain Float64 stores); a row read here may be a moment old, never torn in
+ * practice (thread-status.ts says why), and "moved" is any change of a row's tick, events or
+ * state between two looks, so a stale read only delays the verdict by one interval. Ring counters
+ * are read the same way (readRingStats).
  */
 import { readRingStats } from '../transport/ring.js';
 import type { MachinePlan } from './machine-module.js';

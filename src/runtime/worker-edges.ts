@@ -75,8 +75,9 @@ export function wireEdges(
  * `hasWork` would see an unread safe time, or a close, as news forever, and the thread would spin
  * instead of parking while it waits for a slower producer (taking the core that producer needs). Each reads only
  * what a producer stores before it rings this thread's bell (tail, close), what a consumer
- * stores before it rings (head, with the space waiter armed) or the command (setCommand rings),
- * so the doorbell's no-lost-wake-up argument holds for them.
+ * stores before it rings (head, with the space waiter armed), so the doorbell's no-lost-wake-up
+ * argument holds for them; the command (`stop`) changes only while the thread is out of its park,
+ * between slices (thread-loop.ts), and a park's PARK_MS bound gives it that chance.
  */
 export function canFlushOrDrain(
   stop: boolean,

@@ -5,8 +5,9 @@
  * Theory of operation
  * -------------------
  * The state word (layout.ts: BELL_STATE) is RUNNING, PARKED or NOTIFIED.
- * - Owner, park(ready): store PARKED; evaluate ready(); if true, store RUNNING and return without
- *   sleeping; else Atomics.wait(state, PARKED, timeout); then exchange RUNNING and report 'woken'
+ * - Owner, park(ready): store PARKED (an exchange: an old value other than RUNNING is a second
+ *   thread parking on one bell, refused); evaluate ready(); if true, store RUNNING and return
+ *   without sleeping; else Atomics.wait(state, PARKED, timeout); then exchange RUNNING and report 'woken'
  *   if the previous value was NOTIFIED, 'timed-out' otherwise. A wait that a notify ended while
  *   the state is still PARKED waits again for the time left: that notify is a stale one, a
  *   ringer's that won its CAS for an earlier park of this owner and was descheduled before its

@@ -33,7 +33,8 @@
  * | CONS   | abandoned        | consumer        | Atomics.store in abandon()     | Atomics.load when space is short|
  * | WAITER | spaceWakeHead    | producer        | Atomics.store before the flag  | Atomics.load in release()     |
  * | WAITER | spaceWaiter      | producer sets,  | Atomics.store(1) before parking| Atomics.exchange(0) in release|
- * |        |                  | consumer clears |                                | once head reached wakeHead    |
+ * |        |                  | both clear      | Atomics.store(0) as reserve    | once head reached wakeHead    |
+ * |        |                  |                 | stops waiting                  |                               |
  * | PSTATS | counters (f64)   | producer        | plain stores                   | plain loads in stats()        |
  * | CSTATS | counters (f64)   | consumer        | plain stores                   | plain loads in stats()        |
  *

@@ -5,7 +5,8 @@
  * (attachGeometry), and its counters read by anyone (readRingStats). Besides the identity words,
  * written once before the hand-off, this module only reads: each endpoint's counters are written
  * by that endpoint alone (layout.ts names the writer of every field), and a reader from another
- * thread may see them a moment old, never torn (each is one aligned 8-byte store).
+ * thread may see them a moment old, never torn in practice (each is one aligned 8-byte store,
+ * single-copy atomic in V8 on x86-64 and arm64, which the language does not promise for floats).
  */
 import { expected } from '../core/expected.js';
 import * as layout from './layout.js';
@@ -139,9 +140,13 @@ export function checkCount(name: string, n: number, lo: number, hi: number): voi
   if ((n | 0) !== n || n < lo || n > hi) throw expected(name, `an integer from ${lo} to ${hi}`, n);
 }
 
+/**
+ * A wait's bound: finite, so a peer that never moves ends the wait in an error, not a hang (a
+ * wait with no end was allowed; no caller asked for one).
+ */
 export function checkTimeout(timeoutMs: number): void {
-  if (typeof timeoutMs !== 'number' || !(timeoutMs >= 0)) {
-    throw expected('timeoutMs', 'a number of milliseconds from 0 (Infinity allowed)', timeoutMs);
+  if (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs < 0) {
+    throw expected('timeoutMs', 'a finite number of milliseconds from 0', timeoutMs);
   }
 }
 

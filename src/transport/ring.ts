@@ -28,7 +28,8 @@
  *  2. C stores head (H), loads spaceWaiter (F) and, if 1, wakeHead; only if head reached it does C
  *     exchange spaceWaiter to 0 and ring P's bell. Take H* the first release that reaches T.
  *  3. If F* saw 0, then F* < W (nobody cleared it: an exchange needs head >= T, first reached at
- *     H*), so H* < F* < W < S < R: P's ready() sees the space and never sleeps.
+ *     H*, and P's own clear, Atomics.store(0) as reserve returns, comes only after this wait has
+ *     ended), so H* < F* < W < S < R: P's ready() sees the space and never sleeps.
  *  4. If F* saw 1, it also sees T (T < W < F*) and rings the bell after H*; doorbell.ts shows that
  *     ring() after a publishing store either is seen by ready() or wakes the parked owner.
  *  5. A release that clears a flag armed for a later wait (it read an older target) still rings

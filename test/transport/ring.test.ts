@@ -392,6 +392,11 @@ describe('ring: bad arguments say what was expected and what arrived', () => {
     expect(() => producer.reserve(4, 2, 10)).toThrow('Expected `max` to be an integer from 4');
     expect(() => producer.reserve(1, 2, -1)).toThrow(/timeoutMs/);
     expect(() => consumer.waitAvailable(Number.NaN)).toThrow(/timeoutMs/);
+    // Every wait is bounded, so a peer that never moves ends it in an error, not a hang.
+    const endless =
+      'Expected `timeoutMs` to be a finite number of milliseconds from 0, got `Infinity` (number)';
+    expect(() => producer.reserve(1, 2, Number.POSITIVE_INFINITY)).toThrow(endless);
+    expect(() => consumer.waitAvailable(Number.POSITIVE_INFINITY)).toThrow(endless);
   });
 });
 
