@@ -25,7 +25,7 @@ import {
 import { startWorkerGroup, type WorkerSpec } from '../../bench/worker-group.js';
 import { emptyMessage, readMessage, writeMessage } from '../../src/transport/codec.js';
 import { Doorbell, type DoorbellStats } from '../../src/transport/doorbell.js';
-import { BELL_PARKS } from '../../src/transport/layout.js';
+import { BELL_PARKS, I32_HEAD, I32_TAIL } from '../../src/transport/layout.js';
 import {
   createRingBuffer,
   RingClosedError,
@@ -52,10 +52,18 @@ interface PairOptions {
   firstIndex?: number;
   producerPacing?: TrafficPacing;
   consumerPacing?: TrafficPacing;
+  /** Both free-running positions' first value (a fresh ring's is 0). */
+  startPosition?: number;
 }
 
 function pairSpecs(o: PairOptions): WorkerSpec[] {
   const ring = createRingBuffer({ capacityRecords: o.capacityRecords });
+  if (o.startPosition !== undefined) {
+    // Before the buffer is shared, as createRingBuffer writes its header.
+    const words = new Int32Array(ring);
+    words[I32_TAIL] = o.startPosition;
+    words[I32_HEAD] = o.startPosition;
+  }
   const common = {
     ring,
     consumerBell: Doorbell.create().buffer,
@@ -155,6 +163,21 @@ describe('ring: real worker threads', () => {
     ).done;
     expectIntact(sent!, got!, count);
     expect(got!.stats.batches).toBeGreaterThanOrEqual(count / 64);
+  });
+
+  test('positions that cross 2^31 and 2^32 between two threads: every record arrives once, in order, and the positions end where they should', async () => {
+    const count = 200_000;
+    for (const [capacityRecords, startPosition] of [
+      [4, 0x7fff_ffff - 1000],
+      [16, -1500],
+    ] as const) {
+      const specs = pairSpecs({ capacityRecords, count, producerBatch: 3, consumerBatch: 2, startPosition });
+      const [sent, got] = await startWorkerGroup<Done>(specs, GROUP_TIMEOUT_MS).done;
+      expectIntact(sent!, got!, count);
+      const words = new Int32Array(specs[0]!.data.ring as SharedArrayBuffer);
+      expect(words[I32_TAIL]).toBe((startPosition + count) | 0);
+      expect(words[I32_HEAD]).toBe((startPosition + count) | 0);
+    }
   });
 
   test('8 rings at once (16 threads on 2 cores) carry 4 million records with nothing lost, duplicated or reordered', async () => {
