@@ -176,7 +176,9 @@ async function replayAndReport(
     });
   const files: OutputText[] = [
     ...(args.out === undefined ? [] : [{ option: '--out', path: args.out, text: json }]),
-    ...(rec === undefined || result === undefined || r.signalled === 'run'
+    // A replay Ctrl-C stopped writes them too, up to its stop, as `npusim run` does (they were
+    // left out without a word: QA).
+    ...(rec === undefined || result === undefined
       ? []
       : await replayTraceFiles({ r, result, recording: rec, again }, args, io)),
   ];
@@ -488,6 +490,8 @@ async function reanchored(
   const { r, recording } = replayed;
   const found = r.found;
   if (args.trace === undefined || found === undefined || found.rule === 'crash') return undefined;
+  // Stopped by a signal: not made again (the user asked it to end); its records are what it kept.
+  if (r.signalled !== undefined) return undefined;
   if (r.raw === undefined || r.result === undefined || recording.anchorTick === found.tick) return undefined;
   if (recording.anchorTick === undefined) {
     const { needsAnchoredRun } = await import('../report/trace/trace-file.js');

@@ -280,6 +280,37 @@ describe('a replay Ctrl-C stops', () => {
     },
   );
 
+  test('a replay on threads that Ctrl-C stopped still writes its --trace, --report and --out, up to its stop, as `npusim run` does', async () => {
+    // A clean recording whose replay takes seconds; the signal goes at the replay's first
+    // progress line past tick 0.
+    const dir = tmp();
+    const path = join(dir, 'long.json');
+    const made = await cli([
+      'run',
+      'stress',
+      '--inline',
+      '--seed',
+      '7',
+      '--duration',
+      '5ms',
+      '--record',
+      path,
+    ]);
+    expect(made.code, made.stderr).toBe(0);
+    const [trace, report, out] = ['r.pftrace', 'r.html', 'r.json'].map((f) => join(dir, f));
+    const r = await cliChild(
+      ['replay', path, '--threads', '--trace', trace!, '--report', report!, '--out', out!],
+      { interruptOn: /% simulated \((?!0 ps )/, env: FAST_PROGRESS },
+    );
+    expect(r.code, r.stderr).toBe(130);
+    expect(unwrapped(r.stderr, 8)).toMatch(/npusim: interrupted at \S+ \S+ of 5 ms simulated \(exit 130\)/);
+    // Left out without a word before.
+    expect(r.stderr).toContain(`npusim: --report: written to \`${report}\``);
+    expect(readFileSync(trace!).length).toBeGreaterThan(0);
+    expect(readFileSync(report!, 'utf8')).toContain('interrupted');
+    expect(JSON.parse(readFileSync(out!, 'utf8'))).toMatchObject({ status: 'interrupted' });
+  });
+
   test('free: its replay from the take log runs on a worker, so Ctrl-C stops it between steps, says where and that it was not compared, and exits 130', async () => {
     // A free run's take log cannot be made longer by editing the file (it fixes every event), so
     // the run recorded is one whose replay takes seconds; the signal goes once its header shows
