@@ -10,13 +10,13 @@ export const BUGS = deepFreeze({
   'release-between-flushes':
     'Kernel: the mmio_invalidate of Linux before Feb 2018 "Fix deadlock in mmio_invalidate()": one flush ATSD per NPU made inside the wait, releasing that NPU\'s register and taking one again, whose index it drops, then a second wait that polls and clears the old index. With one register per NPU it deadlocks (atsd-deadlock); with more (atsd-deadlock --set host.atsdRegisters=2) the second wait clears a register another shootdown holds, which two shootdowns then drive at once, and the flush\'s register leaks',
   'single-flush':
-    'One flush ATSD after the invalidate instead of two: a refill in flight survives and a stale translation is used. It is the count of the code before Feb 2018, whose comment "The GPU requires two flush ATSDs to ensure all entries have been flushed" sat over the invalidate (No-flush 0) and one PID-0 flush: the model reads "two" as two after the invalidate\'s own (an ASSUMPTION stricter than that code\'s reading: docs/theory/ats-atsd-oracle.md section 4)',
+    'One flush ATSD after the invalidate instead of two: a refill in flight survives and a stale translation is used. It is the count of the code before Feb 2018 on the call that flushes (of v4.12 to v4.19\'s per-64K calls only the last, at or past the range\'s end, flushed), whose comment "The GPU requires two flush ATSDs to ensure all entries have been flushed" sat over the invalidate (No-flush 0) and one PID-0 flush: the model reads "two" as two after the invalidate\'s own (an ASSUMPTION stricter than that code\'s reading: docs/theory/ats-atsd-oracle.md section 4)',
   'local-npu-only':
     'Shoot down only the NPU of the calling CPU, not every NPU with a GPU of the mm (hypothetical: every npu-dma.c release, v4.12 to v5.2, invalidates on every such NPU)',
   'descending-order':
     'Take ATSD registers in descending NPU order (hypothetical; every shootdown takes the same order, which alone cannot deadlock: the rule flags the departure from the ascending order the kernel keeps)',
   'host-atsd-ignores-lparid':
-    "Kernel: the host takes any free ATSD register of an NPU, also one whose LPARID filter skiboot's npu2_map_lpar set to a guest's LPID (Linux v5.2 npu-dma.c get_mmio_atsd_reg, NVIDIA UVM uvm_ats_ibm.c atsd_reg_acquire; skiboot hw/npu2.c npu2_map_lpar writes XTS_MMIO_ATSD<link>_LPARID): with a guest and the host on one NPU, a host shootdown that wins such a register goes out under the guest's LPID and misses the host's entries. No release skips those registers (the filter-aware acquisition is the model's proposed fix)",
+    "Kernel, latent under the shipped grouping (per-socket groups never put a guest and the host on one NPU; per-gpu does): the host takes any free ATSD register of an NPU, also one whose LPARID filter skiboot's npu2_map_lpar set to a guest's LPID (Linux v5.2 npu-dma.c get_mmio_atsd_reg, NVIDIA UVM uvm_ats_ibm.c atsd_reg_acquire; skiboot hw/npu2.c npu2_map_lpar writes XTS_MMIO_ATSD<link>_LPARID): with a guest and the host on one NPU, a host shootdown that wins such a register goes out under the guest's LPID and misses the host's entries. No release skips those registers (the filter-aware acquisition is the model's proposed fix)",
   'free-before-shootdown':
     'Free (and reuse) the page before its shootdown and both flushes completed (hypothetical: no npu-dma.c release frees before its mmio_invalidate returns)',
   'atsd-no-valid-bdf':
@@ -26,7 +26,7 @@ export const BUGS = deepFreeze({
   'tce-entire-kill-ignored':
     'Linux\'s "invalidate entire" TCE kill (pci-ioda.c pnv_pci_ioda2_tce_invalidate_entire) passes OPAL_PCI_TCE_KILL (126) as kill type, and ignores the return: a Linux bug, latent until skiboot 8a2b6d51b (v6.2) fixed npu2_tce_kill\'s case label (before, 126 was its kill-all case), since when skiboot rejects it',
   'unpin-before-kill':
-    'VFIO tce_iommu_clear unpins each page before the final TCE kill, on the GPUs of a tenant with a SPAPR TCE v1 container (`tceContainer: v1`; the host kernel unmaps through __iommu_free, and in a v2 container, as QEMU guests use, the page stays pinned by its preregistration)',
+    'VFIO tce_iommu_clear unpins each page before the final TCE kill (Linux v5.4 "vfio/spapr_tce: Invalidate multiple TCEs at once": before it, each TCE was killed as it was exchanged, before its page was unpinned; not closed since), on the GPUs of a tenant with a SPAPR TCE v1 container (`tceContainer: v1`; the host kernel unmaps through __iommu_free, and in a v2 container, as QEMU guests use, the page stays pinned by its preregistration)',
   'links-enabled-per-gpu':
     "Per-GPU IOMMU groups without disabling the NVLinks between tenants: the June 2018 RFC's grouping (each GPU with its two bridges a group), before any link was disabled, never merged; on per-gpu-isolated it is the machine `--policy per-gpu` builds",
   'context-init-destroy-race':

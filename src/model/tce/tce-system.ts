@@ -151,9 +151,13 @@ export class TceSystem {
   }
 
   /**
-   * Create the GPU's table and set it on the GPU PE and the NPU PE (the v5.0 compound group's
-   * set_window passes the same tbl to every PE, unwinding on failure). The page size must be one
-   * both PHB4 and NPU2 support (4K or 64K).
+   * Create the GPU's table and set it on the GPU PE and the NPU PE, unwinding on failure as the
+   * v5.0 compound group's set_window does. A SIMPLIFICATION: that set_window
+   * (pnv_npu_peers_set_window) passes one table to every PE of the compound group, so under VFIO
+   * with per-socket groups the socket's GPU PEs and NPU PEs all share one table and every kill
+   * walks them all; here each GPU keeps a table of its own, linked to its two PEs
+   * (docs/theory/topology-groups-tce.md section 5). The page size must be one both PHB4 and NPU2
+   * support (4K or 64K).
    */
   createWindow(gpu: number, options: WindowOptions = {}): TceTable {
     const pageShift = options.pageShift ?? 16;
