@@ -10,7 +10,10 @@ import { takeDownBar } from './live-bar.js';
 const SAME_REQUEST_MS = 100;
 
 /** The signals that stop a command's run (class comment). */
-const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+export const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/** A signal as the messages name it: Ctrl-C for SIGINT, else its name. */
+const signalWord = (signal: NodeJS.Signals): string => (signal === 'SIGINT' ? 'Ctrl-C' : signal);
 
 /**
  * Ctrl-C (SIGINT), SIGTERM (what Slurm, Kubernetes and `kill` send to cancel a job) and SIGHUP (the
@@ -19,7 +22,11 @@ const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
  * its summary, `--record` file and a sweep's summary are still written, and the command exits 130;
  * the second exits at once with 130. After the run (`runOver`), while its outputs are written, the
  * first only says so: the outputs of a finished run are worth the seconds a trace can take. Those
- * writes are synchronous, so a signal is seen only when one ends; a second then exits at once.
+ * writes are synchronous, so a signal is seen only when one ends; a second then exits at once,
+ * unless it came within SAME_REQUEST_MS of the first, as GNU `timeout`'s pair does (it counted as
+ * two, and `timeout -s INT` during a long --trace left no output at all: QA); two presses queued
+ * behind one synchronous write arrive as close together and count once too, the next press
+ * quitting.
  * Node hears a signal on a turn of its event loop: one that came while the last synchronous write
  * held the loop would reach no handler once the command removed them, and the command ended as if
  * nobody had pressed Ctrl-C (QA: two presses during a long `--trace`, exit 0 and nothing said). So
@@ -41,15 +48,14 @@ export class Interrupt {
     if (this.closing) {
       if (this.saidClosing) return;
       this.saidClosing = true;
+      // Nothing was cut short by it: every output was written, or failed by itself and was said.
       this.io.stderr.write(
-        `${this.lead()}npusim: ${signal === 'SIGINT' ? 'Ctrl-C' : signal} came as the command ended: its outputs are whole\n`,
+        `${this.lead()}npusim: ${signalWord(signal)} came as the command ended: it cut nothing short\n`,
       );
       return;
     }
     if (this.stopped) {
-      // Not after the run: its outputs are written synchronously (a trace can take seconds), so
-      // every signal sent meanwhile arrives together when they are done, and each is a press.
-      if (!this.outputs && now - this.firstAt < SAME_REQUEST_MS) return;
+      if (now - this.firstAt < SAME_REQUEST_MS) return;
       this.beforeExit();
       this.io.stderr.write(`${this.lead()}npusim: second ${signal}, exiting (exit 130)\n`);
       // Node's own exit: a workload module's load leaves process.exit guarded (workload-load-guard.ts).
@@ -58,7 +64,7 @@ export class Interrupt {
     this.stopped = true;
     this.signal = signal;
     this.firstAt = now;
-    const what = signal === 'SIGINT' ? 'Ctrl-C' : signal;
+    const what = signalWord(signal);
     if (this.outputs) {
       this.io.stderr.write(
         `${this.lead()}npusim: ${what}: the run is over; writing its outputs (${what} again to quit at once)\n`,
@@ -112,6 +118,66 @@ export class Interrupt {
   async close(): Promise<void> {
     this.closing = true;
     for (let turn = 0; turn < 2; turn++) await new Promise<void>((resolve) => setImmediate(resolve));
+    // Output still on its way to a slow reader: signals stay held from here to the process's end
+    // (holdSignalsWhileFlushing), with no gap while the command's last steps run (a worker's
+    // termination took long enough for a signal to meet Node's default action and cut the output).
+    const unwritten = (): number => unwrittenBytes(this.io.stdout) + unwrittenBytes(this.io.stderr);
+    if (unwritten() > 0) holdSignalsWhileFlushing(this.io.stderr, unwritten);
     this.dispose();
   }
+}
+
+/**
+ * Bytes of `stream`'s writes not yet finished (a Writable's `writableLength`): a write counts whole
+ * until it ends, though a pipe may already hold part of it.
+ */
+export function unwrittenBytes(stream: NodeJS.WritableStream): number {
+  const length = (stream as { writableLength?: unknown }).writableLength;
+  return typeof length === 'number' ? length : 0;
+}
+
+/** The handler that holds the signals, once they are held: held once, until the process ends. */
+let holding: ((signal: NodeJS.Signals) => void) | undefined;
+
+/**
+ * Signals after the command: its output may still be on its way to a slow reader (a pipe whose
+ * reader reads late: stdout holds what the pipe has not taken). With no handler left, Node's
+ * default action ended the process there, the reader got a cut JSON and nothing said so (QA:
+ * 65536 bytes of a run's result, exit 130). So, from the command's close (or, for a command with
+ * no Interrupt, main.ts endOnceFlushed) until the process ends, a first signal says the output is
+ * being finished and changes nothing; a second (not the same request: SAME_REQUEST_MS) exits at
+ * once with 130, saying how much was left unwritten.
+ */
+export function holdSignalsWhileFlushing(stderr: NodeJS.WritableStream, unwritten: () => number): void {
+  if (holding !== undefined) return;
+  let firstAt: number | undefined;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    const now = performance.now();
+    if (firstAt === undefined) {
+      firstAt = now;
+      stderr.write(
+        `npusim: ${signalWord(signal)} came while output was still on its way to its reader (writes of ${unwritten()} bytes unfinished): finishing them (${signalWord(signal)} again to quit at once, cutting them)\n`,
+      );
+      return;
+    }
+    if (now - firstAt < SAME_REQUEST_MS) return;
+    stderr.write(
+      `npusim: second ${signal}: output cut (writes of ${unwritten()} bytes unfinished), exiting (exit 130)\n`,
+    );
+    nodeExit(EXIT.interrupted);
+  };
+  holding = onSignal;
+  for (const signal of SIGNALS) process.on(signal, onSignal);
+}
+
+/** Whether the signals are held (holdSignalsWhileFlushing); for tests, which also release them. */
+export function signalsHeld(): boolean {
+  return holding !== undefined;
+}
+
+/** Stops holding the signals: a command never does (the process ends held); a test does. */
+export function releaseHeldSignals(): void {
+  if (holding === undefined) return;
+  for (const signal of SIGNALS) process.off(signal, holding);
+  holding = undefined;
 }

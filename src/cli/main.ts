@@ -21,6 +21,7 @@ import {
 } from '../runtime/workload-imports.js';
 import { claimedByLoad, EXIT_REFUSED, keepExitGuarded, nodeExit } from '../runtime/workload-load-guard.js';
 import { descriptorLimitText } from './descriptor-limit.js';
+import { holdSignalsWhileFlushing, unwrittenBytes } from './interrupt.js';
 import { takeDownBar } from './live-bar.js';
 
 let settled = false;
@@ -155,10 +156,14 @@ const EXIT_GRACE_MS = 100;
  * run, sweep and replay). So, once both streams have flushed (a write's callback: a pipe's reader
  * gets every byte, never a cut result), an unref'd timer calls process.exit. Unref'd, it holds
  * nothing open itself: a process with nothing left open ends the ordinary way before it fires.
- * Signal handling is untouched: a command's own handlers (interrupt.ts) are gone by now, as before.
+ * A command's own signal handlers (interrupt.ts) are gone by now; while output is still on its way
+ * to a slow reader, a signal is held (holdSignalsWhileFlushing), not left to end the process with
+ * the output cut.
  */
 function endOnceFlushed(code: number): void {
   process.exitCode = outputLost ? worseExit(code, EXIT.usage) : code;
+  const unwritten = (): number => unwrittenBytes(process.stdout) + unwrittenBytes(process.stderr);
+  if (unwritten() > 0) holdSignalsWhileFlushing(process.stderr, unwritten);
   let waiting = 2;
   const flushed = (): void => {
     waiting -= 1;
