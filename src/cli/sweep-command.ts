@@ -178,7 +178,12 @@ async function sweepSeeds(args: SweepArgs, io: CliIo, s: SweepSetUp): Promise<nu
   // shared memory, one Int32 this thread stores once and the pool's runs load between events).
   const stopWord = new SharedArrayBuffer(4);
   interrupt.track(() => Atomics.store(new Int32Array(stopWord), 0, 1));
-  const progress = sweepProgress(io, args.json);
+  // Told the seeds and how many run at once before any finishes: its timer says them from the start.
+  const progress = sweepProgress(io, args.json, undefined, {
+    total: seedsInShard(range, args.shard?.index ?? 1, args.shard?.count ?? 1),
+    atOnce: pool.seedsAtOnce,
+    stopping: () => interrupt.stopped,
+  });
   interrupt.beforeExit = () => progress.stop();
   // Said once the progress bar is gone, so a TTY's bar does not draw over them.
   const notes: string[] = [];

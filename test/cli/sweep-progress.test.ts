@@ -3,7 +3,7 @@
  * then further apart, so an overnight sweep's log stays readable, and the last line always said.
  */
 import { PassThrough } from 'node:stream';
-import { expect, test } from 'vitest';
+import { afterEach, expect, test, vi } from 'vitest';
 import { plainLineGapMs, sweepProgress } from '../../src/cli/sweep-progress.js';
 import type { SeedOutcome } from '../../src/sweep/seed-outcome.js';
 
@@ -66,8 +66,96 @@ test("a failing seed's bracket goes under the figures, whole, when the line woul
     { at: 4000, o: failing(14, 'order.x'), done: 14, failures: 14 },
   ]);
   expect(lines).toEqual([
-    'npusim: sweep 13/30 seeds, 6.5 seeds/s, 13 failing, 3 s left',
+    'npusim: sweep 13/30 seeds, 6.5 seeds/s, 13 failing, 2 s elapsed, about 3 s left',
     '        (seed 13: order.atsd-released-early at 15.64 us)',
-    'npusim: sweep 14/30 seeds, 3.5 seeds/s, 14 failing, 5 s left (seed 14: order.x at 15.64 us)',
+    'npusim: sweep 14/30 seeds, 3.5 seeds/s, 14 failing, 4 s elapsed, about 5 s left',
+    '        (seed 14: order.x at 15.64 us)',
   ]);
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+/**
+ * A sweep of `total` seeds, `atOnce` at a time, on fake timers (its clock is theirs): its plain
+ * lines as they are written, and the progress to drive.
+ */
+function timed(total: number, atOnce: number, stopping?: () => boolean) {
+  vi.useFakeTimers({ now: 0 });
+  const stderr = new PassThrough();
+  const lines: string[] = [];
+  stderr.on('data', (c: Buffer) => lines.push(...c.toString().trimEnd().split('\n')));
+  const progress = sweepProgress({ stdout: new PassThrough(), stderr, env: {} }, false, () => Date.now(), {
+    total,
+    atOnce,
+    ...(stopping === undefined ? {} : { stopping }),
+  });
+  return { progress, lines };
+}
+
+test('seeds that take minutes: a line a second all the same, with the seeds in flight and the time elapsed (QA)', () => {
+  const { progress, lines } = timed(3, 1);
+  vi.advanceTimersByTime(3500);
+  expect(lines).toEqual([
+    'npusim: sweep 0/3 seeds, 1 running, 0 failing, 1 s elapsed',
+    'npusim: sweep 0/3 seeds, 1 running, 0 failing, 2 s elapsed',
+    'npusim: sweep 0/3 seeds, 1 running, 0 failing, 3 s elapsed',
+  ]);
+  // A seed done 0.8 s after the last line waits for the gap; the timer says it when it is due.
+  vi.advanceTimersByTime(300);
+  progress.update(clean, 1, 3, 0);
+  expect(lines).toHaveLength(3);
+  vi.advanceTimersByTime(200);
+  expect(lines.at(-1)).toBe(
+    'npusim: sweep 1/3 seeds, 1 running, 0.3 seeds/s, 0 failing, 4 s elapsed, about 8 s left',
+  );
+  progress.stop();
+  // Stopped (the summary comes next): no timer left, no line after.
+  expect(vi.getTimerCount()).toBe(0);
+  vi.advanceTimersByTime(60_000);
+  expect(lines).toHaveLength(4);
+});
+
+test('seeds that finish fast with the timer running: still no more than a line a second', () => {
+  // 100 seeds a second for a minute, four at a time: 60 lines, as without the timer.
+  const { progress, lines } = timed(6000, 4);
+  // Each seed 5 ms off the second, so the timer's lines and the seeds' never fall together.
+  for (let done = 1; done <= 6000; done++) {
+    vi.advanceTimersByTime(done === 1 ? 5 : 10);
+    progress.update(clean, done, 6000, 0);
+  }
+  progress.stop();
+  expect(lines).toHaveLength(60);
+  expect(lines.at(-1)).toBe(
+    'npusim: sweep 6000/6000 seeds, 0 running, 100.0 seeds/s, 0 failing, 60 s elapsed',
+  );
+});
+
+test('once the sweep is stopping (Ctrl-C) the timer says nothing more, and ends', () => {
+  let stopping = false;
+  const { progress, lines } = timed(3, 2, () => stopping);
+  vi.advanceTimersByTime(1000);
+  expect(lines).toEqual(['npusim: sweep 0/3 seeds, 2 running, 0 failing, 1 s elapsed']);
+  stopping = true;
+  vi.advanceTimersByTime(10_000);
+  expect(lines).toHaveLength(1);
+  expect(vi.getTimerCount()).toBe(0);
+  progress.stop();
+});
+
+test("the timer never keeps the process alive: it is unref'd", () => {
+  const refTimers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+  const before = refTimers();
+  const progress = sweepProgress(
+    { stdout: new PassThrough(), stderr: new PassThrough(), env: {} },
+    false,
+    undefined,
+    {
+      total: 3,
+      atOnce: 1,
+    },
+  );
+  expect(refTimers()).toBe(before);
+  progress.stop();
 });

@@ -72,7 +72,55 @@ describe('progress bar width', () => {
     p.stop();
     const drawn = frames(text());
     for (const line of drawn) expect(line.length).toBeLessThan(80);
-    expect(drawn.at(-1)).toMatch(/\[[█░]+\] 6\/12 seeds .*\| 4 failing \| \d+ s left$/);
+    expect(drawn.at(-1)).toMatch(/\[[█░]+\] 6\/12 seeds .*\| 4 failing \| about \d+ s left$/);
+  });
+
+  it("a sweep's bar is drawn before any seed finishes, with the seeds in flight, and its figures move on a timer (QA)", () => {
+    vi.useFakeTimers({ now: 0 });
+    try {
+      const { stream, text } = terminal(100);
+      const p = sweepProgress(
+        { stdout: stream, stderr: stream, env: { TERM: 'xterm' } },
+        false,
+        () => Date.now(),
+        {
+          total: 12,
+          atOnce: 2,
+        },
+      );
+      vi.advanceTimersByTime(3000);
+      expect(frames(text()).at(-1)).toMatch(
+        /\] 0\/12 seeds \| 2 running \| 0\.0 seeds\/s \| 0 failing \| \? left$/,
+      );
+      p.update({ seed: 1, status: 'clean' } as SeedOutcome, 1, 12, 0);
+      // 1 seed in 3 s, then 3 s more with none: the rate and time left follow the clock.
+      vi.advanceTimersByTime(3000);
+      expect(frames(text()).at(-1)).toMatch(
+        /\] 1\/12 seeds \| 2 running \| 0\.2 seeds\/s \| 0 failing \| about 66 s left$/,
+      );
+      p.stop();
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("a run's bar says the wall time left once a second has passed", () => {
+    const { stream, text } = terminal(120);
+    const clock = { now: 0 };
+    const p = createProgress({
+      durationTicks: 2_000_000_000,
+      plain: false,
+      stream,
+      env: { TERM: 'xterm' },
+      clockMs: () => clock.now,
+    });
+    clock.now = 1500;
+    p.update(500_000_000, 1000, 0);
+    p.stop();
+    expect(frames(text()).at(-1)).toMatch(
+      /25% \| 500 us of 2 ms simulated .*\| 0 violations so far \| about 5 s left$/,
+    );
   });
 
   it('a wide terminal gets the whole line and a 40-column bar; a narrow one, the rate left out before the bar', () => {
