@@ -11,12 +11,14 @@
  */
 
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { parseCli } from '../../src/cli/args.js';
 import { helpText } from '../../src/cli/help.js';
 import { checkOutputDir } from '../../src/cli/output-path.js';
 import { resolveSeeds } from '../../src/cli/seeds-file.js';
+import { moreJobsThanCores } from '../../src/cli/sweep-command.js';
 import { STOPPED_RUNS_NOTE, summaryText } from '../../src/cli/sweep-summary-text.js';
 import { ConfigError } from '../../src/core/errors.js';
 import type { RunResult } from '../../src/report/run-result.js';
@@ -1156,5 +1158,45 @@ describe('sweep: what its runs leave out, said before they run', () => {
     expect(unwrapped(r.stderr, 8)).toContain(
       "npusim: gpu.collective ring-allreduce forms no ring on any GPU (gpu0 to gpu5) in each seed's run, so no all-reduce runs at all",
     );
+  });
+});
+
+describe('sweep: more seeds at once than cores', () => {
+  test('--jobs past the cores is said before the seeds run: no faster, more memory, and the --jobs that fits (QA: no word)', async () => {
+    expect(moreJobsThanCores(8, true, 2)).toBe(
+      '8 seeds at once on 2 cores: their threads share the cores, so the sweep is no faster, and each holds a whole simulation in memory; --jobs 2 (the default: the cores available) runs it as fast in less memory',
+    );
+    expect(moreJobsThanCores(3, true, 1)).toMatch(/^3 seeds at once on 1 core: /);
+    // Within the cores, or a free sweep (one seed at a time): nothing to say.
+    expect(moreJobsThanCores(2, true, 2)).toBeUndefined();
+    expect(moreJobsThanCores(9, false, 2)).toBeUndefined();
+    const cores = availableParallelism();
+    const n = String(cores + 1);
+    const r = await cli([
+      'sweep',
+      'stress',
+      '--seeds',
+      `1..${n}`,
+      '--jobs',
+      n,
+      '--duration',
+      '5us',
+      '--no-failure-file',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(unwrapped(r.stderr, 8)).toContain(`npusim: ${n} seeds at once on ${cores} core`);
+    // Capped at the seeds: --jobs past them runs no more threads, and says nothing.
+    const few = await cli([
+      'sweep',
+      'stress',
+      '--seeds',
+      '1',
+      '--jobs',
+      n,
+      '--duration',
+      '5us',
+      '--no-failure-file',
+    ]);
+    expect(few.stderr).not.toContain('seeds at once on');
   });
 });
