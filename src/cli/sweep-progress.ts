@@ -29,6 +29,16 @@ export function plainLineGapMs(elapsedMs: number): number {
 /** How often a terminal's bar takes new figures while no seed finishes (its elapsed rate, time left). */
 const BAR_REFRESH_MS = 1000;
 
+/**
+ * Seeds per second, or per minute or hour where fewer than 0.1 a second finish: a sweep of
+ * 20 ms runs read `0.0 seeds/s` for its whole life.
+ */
+export function seedRateText(perSecond: number): string {
+  if (perSecond === 0 || perSecond >= 0.1) return `${perSecond.toFixed(1)} seeds/s`;
+  if (perSecond * 60 >= 0.1) return `${(perSecond * 60).toFixed(1)} seeds/min`;
+  return `${(perSecond * 3600).toFixed(1)} seeds/h`;
+}
+
 /** What the sweep is, known before any seed runs. */
 export interface SweepShape {
   /** Seeds this sweep (this shard) runs. */
@@ -68,7 +78,7 @@ export function sweepProgress(
       elapsed: wallSpanText(s),
       // In flight: the pool keeps `atOnce` seeds running until fewer are left to run.
       running: shape === undefined ? undefined : Math.min(shape.atOnce, all - done),
-      rate: rate.toFixed(1),
+      rate: seedRateText(rate),
       // Known once a seed has finished; none once all have.
       left: done === 0 || done >= all ? undefined : timeLeftText((all - done) / rate),
     };
@@ -81,8 +91,8 @@ export function sweepProgress(
   if (drawsBars(io.stderr, io.env) && !plain) {
     const bar = terminalBar(
       io.stderr,
-      `npusim sweep [{bar}] {value}/{total} seeds${shape === undefined ? '' : ' | {running} running'} | {rate} seeds/s | {failures} failing | {left}`,
-      [' | {rate} seeds/s', ' | {running} running'],
+      `npusim sweep [{bar}] {value}/{total} seeds${shape === undefined ? '' : ' | {running} running'} | {rate} | {failures} failing | {left}`,
+      [' | {rate}', ' | {running} running'],
     );
     let drawn = false;
     // Drawn once the total is known (at once when told it); a shard with no seeds draws nothing.
@@ -131,7 +141,7 @@ export function sweepProgress(
     io.stderr.write(
       sayText(
         `sweep ${done}/${all} seeds${f.running === undefined ? '' : `, ${f.running} running`}` +
-          `${done === 0 ? '' : `, ${f.rate} seeds/s`}, ${failures} failing, ${f.elapsed} elapsed` +
+          `${done === 0 ? '' : `, ${f.rate}`}, ${failures} failing, ${f.elapsed} elapsed` +
           `${f.left === undefined ? '' : `, ${f.left}`}${failed}`,
         [BRACKET_BREAK, FIELD_BREAK, WORD_BREAK],
       ),

@@ -4,7 +4,7 @@
  */
 import { PassThrough } from 'node:stream';
 import { afterEach, expect, test, vi } from 'vitest';
-import { plainLineGapMs, sweepProgress } from '../../src/cli/sweep-progress.js';
+import { plainLineGapMs, seedRateText, sweepProgress } from '../../src/cli/sweep-progress.js';
 import type { SeedOutcome } from '../../src/sweep/seed-outcome.js';
 
 const clean = { seed: 1, status: 'clean' } as SeedOutcome;
@@ -158,4 +158,13 @@ test("the timer never keeps the process alive: it is unref'd", () => {
   );
   expect(refTimers()).toBe(before);
   progress.stop();
+});
+
+test('a slow sweep says its rate per minute or per hour, not 0.0 seeds/s', () => {
+  expect(seedRateText(0)).toBe('0.0 seeds/s');
+  expect(seedRateText(2.5)).toBe('2.5 seeds/s');
+  expect(seedRateText(0.1)).toBe('0.1 seeds/s');
+  // A seed every 30 s, and one every 20 min.
+  expect(seedRateText(1 / 30)).toBe('2.0 seeds/min');
+  expect(seedRateText(1 / 1200)).toBe('3.0 seeds/h');
 });
