@@ -75,6 +75,11 @@ describe('isolation rules', () => {
       ['isolation.peer', 2, ['gpu3', 'gpu0'], [0x7_0000]],
     ]);
     expect(o.violations[0]!.message).toMatch(/gpu0 \(vm1\) writing 64 bytes into gpu3 RAM \(none\)/);
+    // The link it crossed was up, whatever left it so: said, so a `--policy per-gpu` finding does
+    // not read as a link-disable that failed.
+    expect(o.violations[0]!.message).toMatch(
+      /over NVLink \(link 2 of gpu0, enabled between GPUs of two tenants\)$/,
+    );
   });
 
   test('isolation.mmio: names the BAR0 offset reached and the LPID that reached it', () => {

@@ -62,6 +62,11 @@ export class IsolationRules implements RuleFamily {
     }
   }
 
+  /**
+   * A peer access crossed a link: it was enabled, whatever left it so (a policy that keeps links up
+   * between tenants, a reset's relink not yet applied, a firmware update): the message says it, so
+   * a `--policy per-gpu` finding does not read as a link-disable that failed.
+   */
   private onPeer(ev: OracleEventOf<'peer.access'>, report: Report): void {
     const src = this.gpuTenant.get(ev.srcGpu);
     const dst = this.gpuTenant.get(ev.dstGpu);
@@ -71,7 +76,7 @@ export class IsolationRules implements RuleFamily {
         [`gpu${ev.srcGpu}`, `gpu${ev.dstGpu}`],
         [ev.address],
         () =>
-          `Expected peer accesses only between GPUs of one tenant, got gpu${ev.srcGpu} (${src?.name ?? 'none'}) ${ev.write ? 'writing' : 'reading'} ${ev.lengthBytes} bytes ${ev.write ? 'into' : 'from'} gpu${ev.dstGpu} RAM (${dst?.name ?? 'none'}) over NVLink (link ${ev.link} of gpu${ev.srcGpu})`,
+          `Expected peer accesses only between GPUs of one tenant, got gpu${ev.srcGpu} (${src?.name ?? 'none'}) ${ev.write ? 'writing' : 'reading'} ${ev.lengthBytes} bytes ${ev.write ? 'into' : 'from'} gpu${ev.dstGpu} RAM (${dst?.name ?? 'none'}) over NVLink (link ${ev.link} of gpu${ev.srcGpu}, enabled between GPUs of two tenants)`,
         // The receiver's reset steps (gpu.reset, a delayed relink's window) under their own key.
         [`gpu:${ev.srcGpu}`, `reset:${ev.dstGpu}`],
       );
