@@ -10,7 +10,7 @@ import { takeDownBar } from './live-bar.js';
 const SAME_REQUEST_MS = 100;
 
 /** The signals that stop a command's run (class comment). */
-export const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 /** A signal as the messages name it: Ctrl-C for SIGINT, else its name. */
 const signalWord = (signal: NodeJS.Signals): string => (signal === 'SIGINT' ? 'Ctrl-C' : signal);
