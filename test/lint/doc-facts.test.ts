@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { RULES } from '../../src/model/check/rule-names.js';
 import { K } from '../../src/model/protocol/kinds.js';
+import { BUGS } from '../../src/model/scenario/bugs.js';
 import { PREMISES } from '../../src/model/scenario/premises.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -87,6 +88,16 @@ describe('docs: the facts they restate from the code', () => {
         .map(([rule, r]) => ({ rule, ...r }))
         .sort(byRule),
     );
+  });
+
+  test("section 6's table has a row for every bug switch (BUGS), and none for a switch there is not", () => {
+    const rows = section(theory(), '## 6. Bug switches')
+      .map((l) => /^\| `([a-z][a-z0-9-]*)` \|/.exec(l)?.[1])
+      .filter((name) => name !== undefined);
+    expect(
+      rows.sort(),
+      'docs/theory-of-operation.md section 6: one row per switch of src/model/scenario/bugs.ts BUGS, `| `name` | history | workload | rule reported | exit |` (docs/extending.md says what else a new switch needs)',
+    ).toEqual(Object.keys(BUGS).sort());
   });
 
   test("section 5's table says what every rule compares", () => {

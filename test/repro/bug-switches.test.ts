@@ -65,7 +65,10 @@ describe('bug switches: found, replayed, clean without', () => {
   test('bug switches: every switch has a workload that exposes it', async () => {
     const { BUG_NAMES } = await import('../../src/model/scenario/bugs.js');
     const exposed = new Set(cases.map(([, bug]) => bug));
-    expect(BUG_NAMES.filter((b) => !exposed.has(b))).toEqual([]);
+    expect(
+      BUG_NAMES.filter((b) => !exposed.has(b)),
+      'each switch named needs a workload that exposes it: `exposes: [{ bug, rules }]` in one of workloads/*.ts, the rules it reports there (docs/extending.md)',
+    ).toEqual([]);
   });
 
   test.each(cases)(

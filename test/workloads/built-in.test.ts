@@ -37,22 +37,13 @@ const figure = (r: RunResult, label: string): number => {
 const count = (r: RunResult, name: string): number => r.counts[name] ?? 0;
 
 describe('built-in workloads', () => {
-  test('every workload answers a question with a headline, and every variant names what it expects', () => {
-    for (const w of workloads.filter(
-      (x) =>
-        ![
-          'stress',
-          'shootdown-storm',
-          'flush-race',
-          'tce-storm',
-          'tenant-isolation',
-          'firmware-update',
-          'atsd-deadlock',
-          'atsd-hang',
-        ].includes(x.name),
-    )) {
+  test('every workload answers a question with a headline of at least two figures', () => {
+    // Every one, a new one included (a list of workloads left out had gone stale: every one now
+    // asks its question). Two figures at least: atsd-hang's question (does the shootdown complete?)
+    // takes its count of completions and its longest latency.
+    for (const w of workloads) {
       expect(w.question, w.name).toMatch(/\?$/);
-      expect(w.headline.length, w.name).toBeGreaterThan(2);
+      expect(w.headline.length, w.name).toBeGreaterThanOrEqual(2);
     }
     expect(workloads[0]!.name).toBe('mixed');
   });

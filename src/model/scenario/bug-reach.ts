@@ -99,6 +99,12 @@ const REACH: Partial<Record<BugName, Reach>> = {
 };
 
 /**
+ * The switches with a reach rule above: each can have nothing to act on in some run. Every other
+ * switch acts wherever a run makes shootdowns (tests hold every switch to one or the other).
+ */
+export const BUGS_WITH_REACH: readonly BugName[] = Object.keys(REACH) as BugName[];
+
+/**
  * Each of `bugs` that has nothing to act on in a run with `params` (and `processes`, where the
  * caller has them), with why.
  */

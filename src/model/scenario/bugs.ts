@@ -2,9 +2,9 @@ import { deepFreeze } from '../../core/deep-freeze.js';
 
 /**
  * Known historical bugs as named switches (docs/theory-of-operation.md#6-bug-switches): each breaks
- * one rule on purpose, the way the real code once did; three are hypothetical (said so in their
- * text: `local-npu-only`, `descending-order`, `free-before-shootdown`), the bug classes the order
- * rules exist for. With the switch off the same seeds must find nothing.
+ * one rule on purpose, the way the real code once did; the hypothetical ones say so in their text
+ * (`local-npu-only`, `descending-order`, `free-before-shootdown`: the bug classes the order rules
+ * exist for). With the switch off the same seeds must find nothing. Adding one: docs/extending.md.
  */
 export const BUGS = deepFreeze({
   'release-between-flushes':

@@ -7,7 +7,7 @@
 import { describe, expect, test } from 'vitest';
 import { runSimulation } from '../../../src/api/run-simulation.js';
 import { buildWorld } from '../../../src/model/actors/world.js';
-import type { BugName } from '../../../src/model/scenario/bugs.js';
+import { BUG_NAMES, type BugName } from '../../../src/model/scenario/bugs.js';
 import type { RunConfig } from '../../../src/model/scenario/run-config.js';
 import { parseParams } from '../../../src/model/scenario/workload-params.js';
 import { formatSummary } from '../../../src/report/summary.js';
@@ -191,6 +191,14 @@ const exposures: { workload: string; bug: BugName; rule: string; status: string 
 ];
 
 describe('machine: bugs as switches', () => {
+  test('every bug switch has a row in `exposures` (this file): a new one is caught and is clean without itself', () => {
+    const rowed = new Set(exposures.map((e) => e.bug));
+    expect(
+      BUG_NAMES.filter((b) => !rowed.has(b)),
+      'add { workload, bug, rule, status } to `exposures` in test/model/actors/machine.test.ts for each switch named (docs/extending.md)',
+    ).toEqual([]);
+  });
+
   for (const e of exposures) {
     test(`${e.bug}: ${e.workload} reports ${e.rule}, and the same seed is clean without the switch`, async () => {
       const bad = await sharedRun(e.workload, 1, [e.bug]);

@@ -8,8 +8,8 @@
 import { describe, expect, test } from 'vitest';
 import { runSimulation } from '../../../src/api/run-simulation.js';
 import { runProcesses } from '../../../src/model/actors/run-processes.js';
-import { bugsWithNothingToActOn } from '../../../src/model/scenario/bug-reach.js';
-import type { BugName } from '../../../src/model/scenario/bugs.js';
+import { BUGS_WITH_REACH, bugsWithNothingToActOn } from '../../../src/model/scenario/bug-reach.js';
+import { BUG_NAMES, type BugName } from '../../../src/model/scenario/bugs.js';
 import type { RunConfig } from '../../../src/model/scenario/run-config.js';
 import { parseParams, type WorkloadParams } from '../../../src/model/scenario/workload-params.js';
 import { violationTotal } from '../../../src/report/run-result.js';
@@ -72,6 +72,23 @@ const CASES: { bug: BugName; workload: string; inert: (p: WorkloadParams) => obj
     inert: (p) => ({ tenants: p.tenants.map((t) => ({ ...t, processesPerGpu: 1 })) }),
   },
 ];
+
+/**
+ * The switches with no reach rule: each acts in any run that makes shootdowns, which every
+ * workload does (its ATSD sequence or its free's place in it).
+ */
+const ACTS_ON_ANY_SHOOTDOWN: BugName[] = ['release-between-flushes', 'single-flush', 'free-before-shootdown'];
+
+test('every bug switch either has a reach rule with a row in CASES, or acts on any shootdown (a new switch is placed, not forgotten)', () => {
+  expect(
+    CASES.map((c) => c.bug).sort(),
+    'a switch with a REACH entry in src/model/scenario/bug-reach.ts needs a CASES row here: its workload and the change that leaves it nothing',
+  ).toEqual([...BUGS_WITH_REACH].sort());
+  expect(
+    BUG_NAMES.filter((b) => !BUGS_WITH_REACH.includes(b)).sort(),
+    'a switch that needs something a run may lack (TCE unmaps, guests, resets, a second NPU) needs a REACH entry in src/model/scenario/bug-reach.ts, so a run without it says it has nothing to act on; one that acts on any shootdown goes in ACTS_ON_ANY_SHOOTDOWN here (docs/extending.md)',
+  ).toEqual([...ACTS_ON_ANY_SHOOTDOWN].sort());
+});
 
 function config(
   workload: string,
