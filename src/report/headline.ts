@@ -266,12 +266,16 @@ export function judgeExpectation(
   if (result.status === 'crash' || result.status === 'interrupted') met = false;
   else if (expect === 'clean') met = rules.length === 0;
   else met = rules.length > 0 && rules.every((rule) => (expect as readonly string[]).includes(rule));
-  // The switches that made it (the acting ones: an inert one adds no rule).
+  // The switches that made it (the acting ones: an inert one adds no rule), and those the
+  // workload declares nothing for.
+  const notExposed =
+    exposes === undefined ? [] : result.config.bugs.filter((b) => !exposes.some((x) => x.bug === b));
   return {
     expect,
     found,
     met,
     ...(expect === declared ? {} : { byBugs: exposedBugs(exposes, result.config.bugs) }),
+    ...(notExposed.length === 0 ? {} : { notExposed }),
   };
 }
 

@@ -129,6 +129,12 @@ export interface ExpectationVerdict {
    * absent where `expect` is the declaration alone.
    */
   byBugs?: string[];
+  /**
+   * The run's `--bug` switches that the workload does not expose: `expect` was declared for runs
+   * without them, so a finding they make misses it (the summary says so beside `expected`).
+   * Absent where every switch is exposed, or where no workload's `exposes` was at hand.
+   */
+  notExposed?: string[];
 }
 
 /** A variant of the workload run after its own run (`npusim run` of a workload with variants). */

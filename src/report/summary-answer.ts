@@ -104,7 +104,12 @@ export function answerSection(result: RunResult, style: Style, columns?: number)
       ? table(rows, { indent: 2, rightAlign: [] })
       : fittedTables(rows, { indent: 2, columns })),
   );
-  out.push(...rateLegend(runs.flatMap((r) => r.headline)), ...expectedByBugs(runs, wrap));
+  const not = unexposedText(result);
+  out.push(
+    ...rateLegend(runs.flatMap((r) => r.headline)),
+    ...expectedByBugs(runs, wrap),
+    ...(not === undefined ? [] : wrap('  expected ', `as declared ${not}`, 4)),
+  );
   if (result.sameAsVariant === undefined && ownLabel.description !== undefined)
     out.push(...wrap(`  ${runs[0]!.name}: `, ownLabel.description, 4));
   for (const v of variants) {
@@ -264,7 +269,20 @@ function ownName(result: RunResult): string {
       : `variant ${result.config.variant}`;
   // What the workload declares its --bug switch shows, which the run is expected to find.
   const bugs = result.expectation?.byBugs;
-  return bugs === undefined ? name : `${name}, exposes ${bugs.map((b) => `--bug ${b}`).join(' ')}`;
+  const exposed = bugs === undefined ? name : `${name}, exposes ${bugs.map((b) => `--bug ${b}`).join(' ')}`;
+  const not = unexposedText(result);
+  return not === undefined ? exposed : `${exposed}, ${not}`;
+}
+
+/**
+ * The --bug switches of the run that its workload does not expose, said beside its expectation:
+ * that expectation was declared for runs without them, so a run they make fail reads `NOT as
+ * expected` for a switch nothing declared (QA: it read as a fault of the model).
+ */
+function unexposedText(result: RunResult): string | undefined {
+  const not = result.expectation?.notExposed ?? [];
+  if (not.length === 0) return undefined;
+  return `for runs without ${not.map((b) => `--bug ${b}`).join(' ')}, which ${result.workload} does not expose`;
 }
 
 /**

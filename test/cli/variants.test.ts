@@ -127,6 +127,35 @@ describe('variants', () => {
     );
   });
 
+  test('a --bug the workload does not expose: its expectation is said to be for runs without it, in the result and beside `expected` (QA: NOT as expected read as a fault of the model)', async () => {
+    const args = ['run', 'multi-tenant', '--bug', 'single-flush', '--seed', '1', '--duration', '300us'];
+    const r = await cli([...args, '--inline', '--no-failure-file', '--json']);
+    const result = JSON.parse(r.stdout) as RunResult;
+    expect(result.expectation?.notExposed).toEqual(['single-flush']);
+    expect(result.variants?.map((v) => v.expectation.notExposed)).toEqual([
+      ['single-flush'],
+      ['single-flush'],
+    ]);
+    const text = await cli([...args, '--inline', '--no-failure-file']);
+    expect(unwrapped(text.stdout, 4)).toContain(
+      '  expected as declared for runs without --bug single-flush, which multi-tenant does not expose\n',
+    );
+    // Alone (a variant, no table): inside its expected line.
+    const alone = await cli([
+      ...['run', 'guest-atsd', '--variant', 'first-link', '--bug', 'single-flush', '--seed', '1'],
+      ...['--duration', '100us', '--inline', '--no-failure-file'],
+    ]);
+    expect(unwrapped(alone.stdout, 10)).toContain(
+      'expected (variant first-link, for runs without --bug single-flush, which guest-atsd does not expose): clean: NOT as expected\n',
+    );
+    // An exposed switch is not said so, even where it leaves the declaration as it was.
+    const exposed = await cli([
+      ...['run', 'tce-storm', '--variant', 'as-shipped', '--bug', 'tce-kill-no-advance', '--seed', '1'],
+      ...['--duration', '100us', '--inline', '--no-failure-file', '--json'],
+    ]);
+    expect((JSON.parse(exposed.stdout) as RunResult).expectation?.notExposed).toBeUndefined();
+  });
+
   test("a crash of the workload's own run says its variants were not run", async () => {
     const r = await cli(
       'run multi-tenant --seed 1 --duration 20us --crash-at gpu2:20 --inline --no-failure-file'.split(' '),
