@@ -10,6 +10,7 @@ import { worldOf } from '../model/actors/machine.js';
 import { crossTenantLinksUp } from '../model/actors/peer-reach.js';
 import { runProcesses } from '../model/actors/run-processes.js';
 import { expectationUnderBugs } from '../model/scenario/bug-expectation.js';
+import { bugsWithNothingToActOn } from '../model/scenario/bug-reach.js';
 import { premiseRunOf, premisesOf } from '../model/scenario/premises.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import type { Variant, Workload } from '../model/scenario/workload.js';
@@ -45,6 +46,10 @@ export function withAnswer(result: RunResult, config: RunConfig, workload: Workl
     const premises = premisesOf(workload.premises, run);
     if (premises.length > 0) result.premises = premises;
   }
+  // A switch with nothing to act on runs as without it: said in the result, not on stderr alone
+  // (QA: a library caller's run under `--bug local-npu-only` came back clean with no word).
+  const inert = bugsWithNothingToActOn(config.params, config.bugs, runProcesses(config));
+  if (inert.length > 0) result.inertBugs = inert;
   // A variant run on its own is a run like any other (its findings set its exit code), but what
   // it was declared to find is still the answer's context: judged, shown, and kept in the result.
   // A stopped run is judged too (met: false, as a stopped variant's), and its summary says `not

@@ -334,6 +334,12 @@ export interface RunResult {
    */
   premises?: { name: string; text: string }[];
   /**
+   * The run's `--bug` switches that had nothing to act on with its parameters, each with why
+   * (model/scenario/bug-reach.ts): `npusim run` says them on stderr before the run, and a script
+   * or a library caller reads them here, so a clean verdict is not taken for the bug's absence.
+   */
+  inertBugs?: { bug: string; why: string }[];
+  /**
    * This run's findings against what it was declared to find: the workload's `expect` when its
    * variants ran after it, or the variant's `expect` when one ran alone (`--variant`) or when the
    * options made this run one (`sameAsVariant`).

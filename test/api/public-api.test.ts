@@ -133,6 +133,25 @@ describe('public API', () => {
     expect(b.reproduce).toContain('--set gpu.dmaBytes=512');
   });
 
+  it('api: a switch with nothing to act on is on the result (`inertBugs`), with why, as `npusim run` says it on stderr (QA: a clean run, no word)', async () => {
+    const flushRace = await findWorkload('flush-race');
+    const r = await runWorkload(flushRace, { seed: 1, bugs: ['local-npu-only'], durationTicks: 1_000_000 });
+    expect(r.status).toBe('clean');
+    expect(r.inertBugs).toEqual([
+      {
+        bug: 'local-npu-only',
+        why: "every shootdown goes to one NPU (each process's GPUs sit on one socket), so there is no other NPU for it to leave out",
+      },
+    ]);
+    // A switch that acts is not there.
+    const acting = await runWorkload(flushRace, {
+      seed: 1,
+      bugs: ['single-flush'],
+      durationTicks: 1_000_000,
+    });
+    expect(acting.inertBugs).toBeUndefined();
+  });
+
   it('api: threaded runs through the package keep their threads in a WorkerSet and agree with inline', async () => {
     const w = defineWorkload({
       name: 'api-kept-threads',
