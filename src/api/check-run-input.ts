@@ -423,6 +423,16 @@ export function checkEngineOptions(options: EngineOptions, who = 'runSimulation'
   if (options.free !== undefined && (typeof options.free !== 'object' || options.free === null)) {
     throw new ConfigError('free', `Expected { windowTicks }, got ${shown(options.free)}`);
   }
+  // A misspelt key is named, with the one it is a slip of, as a top-level option's is (QA: `{
+  // windowTick: 5 }` was refused as `free.windowTicks: ... got undefined`).
+  const freeExtra =
+    options.free === undefined ? undefined : Object.keys(options.free).find((k) => k !== 'windowTicks');
+  if (freeExtra !== undefined) {
+    throw new ConfigError(
+      'free',
+      `Expected a free field (one of: windowTicks), got unknown key \`${freeExtra}\`${didYouMean(freeExtra, ['windowTicks'])}`,
+    );
+  }
   if (options.free !== undefined && !safeCount(options.free.windowTicks, 1, Number.MAX_SAFE_INTEGER)) {
     throw new ConfigError(
       'free.windowTicks',

@@ -177,6 +177,11 @@ describe('runWorkload input', () => {
       [{ host: 'threaded', spinRounds: -3 }, 'spinRounds: Expected a whole number of rounds from 0, got -3'],
       [{ recordChoices: 'yes' }, 'recordChoices: Expected true or false, got "yes" (a string)'],
       [{ host: 'threaded', free: 5 }, 'free: Expected { windowTicks }, got 5'],
+      // A slip named, with the key it is a slip of (QA: `free.windowTicks: ... got undefined`).
+      [
+        { host: 'threaded', free: { windowTick: 5 } },
+        'free: Expected a free field (one of: windowTicks), got unknown key `windowTick` (did you mean `windowTicks`?)',
+      ],
       // A placement of another shape's keys ran without a word, and a free run's non-per-actor
       // placement was refused in the command line's words (`--workers`: QA).
       [
