@@ -342,14 +342,21 @@ function shortRunText(args: RunArgs, plan: MachinePlan): string | undefined {
   return `--duration is ${formatTime(args.durationTicks)}: shorter than a message takes on any link of this run's topology (${formatTime(fastest)} or more), so little or nothing can happen${unit}`;
 }
 
-/** --crash-at named an actor that handled fewer events than the one to crash at. */
+/**
+ * --crash-at named an actor whose handler saw fewer events than the one to crash at. N counts the
+ * events the actor's handler is given (machine.ts crashing); the engine's count of its events
+ * (RawRun.actorEvents) also holds the link departures it deferred, which no handler sees, so it is
+ * said as an upper bound, not as the count N is compared with (QA: `gpu2:2664 never fired: gpu2
+ * handled 2664 events`, where 2577 and up never fired).
+ */
 function sayCrashAtUnfired(config: RunConfig, raw: RawRun, crashActor: number, io: CliIo): void {
   const crashAt = config.crashAt!;
-  const handled = raw.actorEvents[crashActor] ?? 0;
+  const events = raw.actorEvents[crashActor] ?? 0;
   io.stderr.write(
     sayText(
       `--crash-at ${crashAt.actor}:${crashAt.event} never fired: ` +
-        `${crashAt.actor} handled ${countText(handled, 'event')} in this run${raw.stopped === 'interrupted' ? ' before it was stopped' : ''}`,
+        `${crashAt.actor}'s handler saw fewer than ${crashAt.event} events in this run${raw.stopped === 'interrupted' ? ' before it was stopped' : ''} ` +
+        `(N counts those; the ${countText(events, 'event')} the engine counts for ${crashAt.actor} also hold the link departures it deferred, which no handler sees)`,
     ),
   );
 }
