@@ -36,6 +36,15 @@ export function behaviourOf(config: RunConfig): Record<string, unknown> {
   };
 }
 
+/**
+ * The digest of what a configuration makes a run do (behaviourOf): a failure file keeps it, so an
+ * edit of the file's configuration is seen at replay where no run digest can show it (a crash's
+ * file has none).
+ */
+export function configDigestOf(config: RunConfig): string {
+  return digestText(JSON.stringify(behaviourOf(config)));
+}
+
 /** `value` with every object's keys in order (a list keeps its order: it is the machine's). */
 function sortedKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortedKeys);

@@ -26,6 +26,7 @@ import { strictFields } from '../model/scenario/schema-issues.js';
 import type { Workload } from '../model/scenario/workload.js';
 import { digestableParams } from '../model/scenario/workload-params.js';
 import { ENGINE_STALL_RULE } from '../report/assemble-result.js';
+import { configDigestOf } from '../report/outcome-digest.js';
 import { digestText } from '../runtime/digest.js';
 import { type FreeLog, freeLogSchema } from '../runtime/free/free-log.js';
 import { PLACEMENT_EXPECTED, placementOf } from '../runtime/placement.js';
@@ -168,6 +169,13 @@ export const fileSchema = strictFields('a failure file field', {
   ),
   digest: hexDigest("the run's digest"),
   /**
+   * The digest of what the run's configuration makes it do (report/outcome-digest.ts
+   * configDigestOf): replay compares it with the configuration the file gives, so an edit is seen
+   * where the run's digest cannot show it (a crash's file has none: QA, an edited crash file was
+   * `reproduced exactly`). Absent from files written before it.
+   */
+  configDigest: hexDigest("the digest of the run's configuration").optional(),
+  /**
    * `clean` (and `first` null): a recording of a run that found nothing (`npusim run --record`).
    * `interrupted` (code 130): a recording of a run Ctrl-C stopped; `first` is what it had found by
    * then (or null), and `figures` say where it stopped (the tick it reached, the events it handled).
@@ -278,6 +286,7 @@ export function buildFailureFile(f: FailureFacts): FailureFile {
           ? { kind: 'pct', depth: c.strategy.depth, steps: [...c.strategy.steps], agents: c.strategy.agents }
           : { kind: 'random' },
     digest: f.digest,
+    configDigest: configDigestOf(c),
     exit: { class: f.exitClass, code: f.exitCode },
     first: f.first,
     figures: { simulatedTicks: f.simulatedTicks, events: f.events },

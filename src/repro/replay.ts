@@ -26,6 +26,7 @@ import type { RunConfig } from '../model/scenario/run-config.js';
 import type { Workload } from '../model/scenario/workload.js';
 import { failedRunResult } from '../report/assemble-result.js';
 import { describedResult } from '../report/described-result.js';
+import { configDigestOf } from '../report/outcome-digest.js';
 import { shellWord } from '../report/reproduce-line.js';
 import type { RunResult } from '../report/run-result.js';
 import { statusOf } from '../report/run-status.js';
@@ -302,6 +303,13 @@ export async function replayFailure(
           result.status !== file.exit.class
             ? [
                 `expected the exit class ${file.exit.class} (exit.class, exit ${file.exit.code}), got ${result.status} (exit ${result.exitCode})`,
+              ]
+            : []),
+          // The configuration the file gives is the one the run wrote: the run's digest holds an
+          // edit of it, but a crash's file has no digest (QA: an edited one was reproduced).
+          ...(file.configDigest !== undefined && configDigestOf(recorded) !== file.configDigest
+            ? [
+                `expected the configuration the run wrote (configDigest ${file.configDigest}), got one of digest ${configDigestOf(recorded)}: the file was edited`,
               ]
             : []),
           // Stopped after the same events, or ended before them: a file that says the run handled

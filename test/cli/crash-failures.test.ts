@@ -131,6 +131,41 @@ describe('run: a crash', () => {
     expect(replay.stdout).not.toContain('0000000000000000');
   });
 
+  test('replay of a crash file whose configuration was edited is not reproduced: its configDigest holds what no run digest can (QA: reproduced exactly); a file from before the field replays as before', async () => {
+    const r = await gpu1CrashRun();
+    const path = /npusim replay (\S+)/.exec(r.stderr)![1]!;
+    const file = readFile(path);
+    expect(file.configDigest).toMatch(/^[0-9a-f]{16}$/);
+    const dir = tmp();
+    const edited = join(dir, 'edited.json');
+    const params = file.workload.params as { durationTicks: number };
+    writeFileSync(
+      edited,
+      JSON.stringify({
+        ...file,
+        workload: { ...file.workload, params: { ...params, durationTicks: 40_000_000 } },
+      }),
+    );
+    const replay = await cli(['replay', edited]);
+    expect(replay.code).toBe(5);
+    expect(unwrapped(replay.stdout, 18)).toMatch(
+      new RegExp(
+        `NOT reproduced: expected the configuration the run wrote \\(configDigest ${file.configDigest}\\), got one of digest [0-9a-f]{16}: the file was edited`,
+      ),
+    );
+    // Without the field (a file written before it), the same edit is not seen: as before.
+    const older = join(dir, 'older.json');
+    const { configDigest: _, ...withoutDigest } = file;
+    writeFileSync(
+      older,
+      JSON.stringify({
+        ...withoutDigest,
+        workload: { ...file.workload, params: { ...params, durationTicks: 40_000_000 } },
+      }),
+    );
+    expect((await cli(['replay', older])).stdout).toContain('  reproduced exactly');
+  });
+
   test("replay of a crash: the history ends with the event the actor crashed on, as the run's report named it", async () => {
     const dir = tmp();
     const r = await crashRun('gpu2:500', dir);
