@@ -27,6 +27,7 @@ import { askedHost, type RunSession } from './host-run.js';
 import { labelOwnMissFor, sayOwnUnmet } from './own-verdict-line.js';
 import { runFailureOf } from './run-outcome.js';
 import type { SameAsVariant } from './run-variants.js';
+import { stallLines } from './stall-lines.js';
 
 /** The run that failed: what it ran and how long it took. */
 export interface FailedRun {
@@ -90,10 +91,11 @@ export async function reportFailure(
   };
   // No failure file but on the last path below (`failureFile` null in --json until then).
   result.failureFile = null;
-  if (error instanceof WorkerLostError) {
-    // npusim's thread, not the model: a replay would not fail the same way, so no file to replay.
+  if (error instanceof WorkerLostError || error instanceof EngineStallError) {
+    // npusim's threads, not the model: a replay would not fail the same way, so no file to replay
+    // (QA: a stall's file replayed `NOT reproduced`, a clean run where it said a stall at tick 0).
     io.stderr.write(
-      `npusim: no failure file${args.record === undefined ? '' : ` and no --record file (${args.record})`}: the run did not fail in the model\n`,
+      `npusim: no failure file${args.record === undefined ? '' : ` and no --record file (${args.record})`}: the run did not fail in the model${error instanceof EngineStallError ? `, its threaded engine stalled; the same events in one thread: ${reproduceCommand(config, 'inline')}` : ''}\n`,
     );
     return emitted();
   }
@@ -136,9 +138,10 @@ function sayFailure(error: unknown, config: RunConfig, plan: MachinePlan, rerun:
       `npusim: failed (exit 4): ${error.message}\n${hint}  seed: ${config.seed}\n${error.detail === '' ? '' : `${indent(error.detail)}\n`}${rerun}\n`,
     );
   } else if (error instanceof EngineStallError) {
+    // Read as a table, the JSON in --json's `stall` (QA: 993 lines of raw JSON, no key to them).
     io.stderr.write(
       `npusim: liveness failure (exit 3): ${error.message}\n  seed: ${config.seed}\n` +
-        `${indent(JSON.stringify(error.dump, null, 2))}\n${rerun}\n`,
+        `${stallLines(error.dump).join('\n')}\n${rerun}\n`,
     );
   } else {
     io.stderr.write(

@@ -64,6 +64,7 @@ import {
   type SocketFigures,
 } from './run-result.js';
 import { statusOf } from './run-status.js';
+import { stalledAtTick } from './stall-workers.js';
 import { placementHint } from './summary-engine.js';
 import { syncFigures, waitChecks } from './sync-figures.js';
 
@@ -292,7 +293,8 @@ export function failedRunResult(
         {
           rule: ENGINE_STALL_RULE,
           message: failure.message,
-          tick: 0,
+          // Where every worker had got to (QA: said at tick 0 of a run that had reached 2.6 us).
+          tick: stalledAtTick(failure.dump),
           actors: [],
           addresses: [],
           history: [],
@@ -311,7 +313,7 @@ export function failedRunResult(
     digest: '',
     eventDigest: '',
     actors: plan.actors.map((a) => ({ name: a.name, kind: a.kind, digest: '', events: 0 })),
-    simulatedTicks: crash ? failure.crash.tick : 0,
+    simulatedTicks: crash ? failure.crash.tick : stalledAtTick(failure.dump),
     wallMs,
     counts: {},
     contention: { latencies: {}, atsHitRate: null, tceHitRate: null, links: [], sockets: [], perActor: {} },

@@ -364,6 +364,18 @@ describe('assembleResult', () => {
     expect(stalled.exitCode).toBe(3);
     expect(stalled.liveness.map((v) => [v.rule, v.message])).toEqual([[ENGINE_STALL_RULE, 'stuck']]);
     expect(stalled.stall).toEqual({ a: 1 });
+    // With the watchdog's workers in its dump, the stall is where every worker had got to: the
+    // least tick (QA: said at tick 0 of a run whose workers had reached 2.6 us and more).
+    const dump = {
+      workers: [
+        { actors: 'chip0', tick: 3_250_000, events: 900, state: 1, progress: 1 },
+        { actors: 'gpu0', tick: 2_600_000, events: 400, state: 1, progress: 1 },
+      ],
+      rings: [],
+    };
+    const at = failedRunResult(config, plan, 'threaded', { kind: 'stall', message: 'stuck', dump }, 5);
+    expect(at.simulatedTicks).toBe(2_600_000);
+    expect(at.liveness.map((v) => v.tick)).toEqual([2_600_000]);
   });
 
   it('assemble: digest combines actor digests, and the actor list follows the plan', () => {
