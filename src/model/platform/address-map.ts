@@ -143,9 +143,11 @@ export function checkDistinctTgts(sockets: SocketInfo[], gpus: GpuInfo[], issues
       continue;
     }
     const chip = (x: GpuInfo) => sockets[x.socket]!.chipId;
+    // Named as the file names them (QA: `gpu1` and `gpu0` of a file whose ids were h0 and g0).
+    const named = (x: GpuInfo) => `gpus[${x.index}] (\`${x.id}\`)`;
     issues.add(
       `sockets[${g.socket}].chipId`,
-      `Expected GPUs whose tgt addresses differ (QEMU pairs an NVLink bridge with its GPU by equal tgt; the tgt drops chip-id bits 1-2 and 5-6), got ${gpuActorName(g.index)} (chip id ${chip(g)}, aperture ${hex(g.apertureBase)}) with the tgt ${hex(g.tgt)} of ${gpuActorName(other.index)} (chip id ${chip(other)}, aperture ${hex(other.apertureBase)})`,
+      `Expected GPUs whose tgt addresses differ (QEMU pairs an NVLink bridge with its GPU by equal tgt; the tgt drops chip-id bits 1-2 and 5-6), got ${named(g)} (chip id ${chip(g)}, aperture ${hex(g.apertureBase)}) with the tgt ${hex(g.tgt)} of ${named(other)} (chip id ${chip(other)}, aperture ${hex(other.apertureBase)})`,
     );
   }
 }

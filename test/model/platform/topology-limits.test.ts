@@ -375,9 +375,16 @@ describe('topology file: only machines a ring record can carry', () => {
     const why =
       'Expected GPUs whose tgt addresses differ (QEMU pairs an NVLink bridge with its GPU by equal tgt; the tgt drops chip-id bits 1-2 and 5-6), got';
     expect(configErrorOf(() => build(shared)).message.split('\n')).toEqual([
-      `sockets[1].chipId: ${why} gpu2 (chip id 2, aperture 0xbe000000000) with the tgt 0x3e000000000 of gpu0 (chip id 0, aperture 0x3e000000000)`,
-      `  sockets[1].chipId: ${why} gpu3 (chip id 2, aperture 0xbc000000000) with the tgt 0x3c000000000 of gpu1 (chip id 0, aperture 0x3c000000000)`,
+      `sockets[1].chipId: ${why} gpus[2] (\`gpu2\`) (chip id 2, aperture 0xbe000000000) with the tgt 0x3e000000000 of gpus[0] (\`gpu0\`) (chip id 0, aperture 0x3e000000000)`,
+      `  sockets[1].chipId: ${why} gpus[3] (\`gpu3\`) (chip id 2, aperture 0xbc000000000) with the tgt 0x3c000000000 of gpus[1] (\`gpu1\`) (chip id 0, aperture 0x3c000000000)`,
     ]);
+    // Named as the file names them: its ids, not npusim's actor names (QA: `gpu1` and `gpu0` of a
+    // file whose ids were h0 and g0).
+    const own = JSON.parse(JSON.stringify(shared).replace(/"gpu(\d)"/g, '"g$1x"')) as typeof shared;
+    expect((own.gpus as Json[]).map((g) => g.id)).toEqual(['g0x', 'g1x', 'g2x', 'g3x']);
+    expect(configErrorOf(() => build(own)).message.split('\n')[0]).toContain(
+      'got gpus[2] (`g2x`) (chip id 2, aperture 0xbe000000000) with the tgt 0x3e000000000 of gpus[0] (`g0x`)',
+    );
     const close = cloneSpec(TOPOLOGY_PRESETS['witherspoon-4']);
     (close.sockets as Json[])[1]!.chipId = 1;
     close.gpuMemMap = 'GPU_MEM_4T_UP';
