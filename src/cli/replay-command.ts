@@ -584,8 +584,9 @@ function replayHow(file: FailureFile, host: ReplayHost, path: string, stop?: Rep
 /**
  * The file's run in the summary header's words: `strategy pct depth 3`, `strategy choice log (a
  * shrink's result)` (only shrink writes a choice log into a failure file), `strategy random`; the
- * bug switches; the topology when the file has its own (`--topology FILE`) or another preset than
- * the workload's default.
+ * bug switches; the topology when the file has its own (`--topology FILE`: the spec the file
+ * carries, which replays whatever the topology file at that path holds now) or another preset
+ * than the workload's default.
  */
 function replayedRunText(file: FailureFile, workload: Pick<Workload, 'params'> | undefined): string[] {
   const s = file.strategy;
@@ -599,7 +600,9 @@ function replayedRunText(file: FailureFile, workload: Pick<Workload, 'params'> |
   const own = workload?.params.topology;
   const topology =
     file.topology.spec !== null
-      ? `topology ${file.topology.file ?? 'of the file'} (named ${file.topology.name})`
+      ? // The spec the failure file carries, not the file at that path now (QA: the path read as
+        // the topology in use after the file there was moved or edited).
+        `topology ${file.topology.name}, as the file carries it${file.topology.file === null ? '' : ` (from ${file.topology.file})`}`
       : own !== undefined && own !== file.topology.name
         ? `topology ${file.topology.name} (${file.workload.name}'s own is ${own})`
         : undefined;
