@@ -474,6 +474,45 @@ describe('topology files: bad ones exit 2 naming the file and the field', () => 
     expect(topo.stdout.split('\n')[0]).toMatch(/^topology witherspoon-6 \(6 GPUs, /);
   });
 
+  it("a threaded run on a topology whose fastest link is far quicker than the presets' is told before it runs that it hands off that much more often (QA: 60 x slower than inline, said only after)", async () => {
+    const fast = {
+      ...structuredClone(TOPOLOGY_PRESETS['witherspoon-4']),
+      name: 'fast-links',
+    } as unknown as { links?: { nvlinkBrick?: { latencyTicks: number } } };
+    fast.links = { nvlinkBrick: { latencyTicks: 1_000 } };
+    const file = write('fast-links.json', fast);
+    const args = [
+      'run',
+      'stress',
+      '--topology',
+      file,
+      '--seed',
+      '1',
+      '--duration',
+      '2us',
+      '--no-failure-file',
+    ];
+    const threaded = await cli([...args, '--workers', '2']);
+    expect(threaded.code, threaded.stderr).toBe(0);
+    expect(unwrapped(threaded.stderr, 8)).toContain(
+      "npusim: the fastest link of this run's topology takes 1 ns (the presets' 150 ns): a thread may run only that far ahead of the others, so a threaded run here hands off about 150 times as often and is far slower; --inline runs the same events in one thread\n",
+    );
+    // Inline, and a preset threaded: nothing to say.
+    expect((await cli([...args, '--inline'])).stderr).not.toContain('fastest link');
+    const preset = await cli([
+      'run',
+      'stress',
+      '--seed',
+      '1',
+      '--duration',
+      '2us',
+      '--workers',
+      '2',
+      '--no-failure-file',
+    ]);
+    expect(preset.stderr).not.toContain('fastest link');
+  });
+
   it('an edited copy of a preset under a name of its own: the run and sweep headers say it came from a file', async () => {
     const edited = {
       ...structuredClone(TOPOLOGY_PRESETS['witherspoon-4']),
