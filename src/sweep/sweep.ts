@@ -27,6 +27,7 @@ import { runProcesses } from '../model/actors/run-processes.js';
 import { expectationUnderBugs, exposedBugs } from '../model/scenario/bug-expectation.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import type { Workload } from '../model/scenario/workload.js';
+import { formatTime } from '../report/duration.js';
 import { shellWord } from '../report/reproduce-line.js';
 import type { RunResult } from '../report/run-result.js';
 import { freeRunFileAt } from '../repro/free-run-file.js';
@@ -379,8 +380,26 @@ function keepInterrupted(o: SeedOutcome, options: SweepOptions): void {
 }
 
 function writeFailure(o: SeedOutcome, options: SweepOptions): string | null {
-  if (o.failure === undefined || options.failuresDir === undefined) return null;
-  return keepFailureFile(options.failuresDir, o.failure, (line) => options.onNote?.(line)) ?? null;
+  const path =
+    o.failure === undefined || options.failuresDir === undefined
+      ? null
+      : (keepFailureFile(options.failuresDir, o.failure, (line) => options.onNote?.(line)) ?? null);
+  sayCrash(o, path, options);
+  return path;
+}
+
+/**
+ * A seed on which an actor crashed, said as it comes back: which actor, when and why, which the
+ * summary's tables (rule, seeds, earliest tick) do not say (QA: a sweep's crash named no actor on
+ * stdout or stderr; only its failure file did). A task that failed outside any actor has its own
+ * note (taskFailed).
+ */
+function sayCrash(o: SeedOutcome, path: string | null, options: SweepOptions): void {
+  const f = o.first;
+  if (f?.rule !== 'crash' || f.actors.length === 0) return;
+  options.onNote?.(
+    `seed ${o.seed}: ${f.actors.join(', ')} crashed at ${formatTime(f.tick)}: ${f.message}${path === null ? '' : ` (failure file ${path})`}`,
+  );
 }
 
 /**

@@ -10,6 +10,7 @@ import { describe, expect, test } from 'vitest';
 import { ConfigError } from '../../src/core/errors.js';
 import { npusimVersion } from '../../src/io/version.js';
 import { parseParams } from '../../src/model/scenario/workload-params.js';
+import { formatTime } from '../../src/report/duration.js';
 import { replayFailure } from '../../src/repro/replay.js';
 import {
   parseSeedRange,
@@ -775,4 +776,25 @@ describe('seeds', () => {
   test.each(['0/3', '4/3', '1/0', '1-3', 'x'])('shard: `%s` is refused naming --shard', (text) => {
     expect(() => parseShard(text)).toThrow(/--shard/);
   });
+});
+
+test('a seed on which an actor crashed is said as it comes back, naming the actor, the tick, the message and its failure file (QA: only the file named the actor)', async () => {
+  const dir = testTempDir('npusim-sweep-crash-');
+  const notes: string[] = [];
+  const summary = await runSweep({
+    config: { ...config, bugs: [], crashAt: { actor: 'gpu2', event: 50 } },
+    workload: w,
+    seeds: { first: 1, last: 2 },
+    jobs: 1,
+    failuresDir: dir,
+    onNote: (line) => notes.push(line),
+  });
+  expect(summary.byClass.crash).toBe(2);
+  const crashes = notes.filter((n) => n.includes(' crashed at '));
+  expect(crashes).toHaveLength(2);
+  for (const f of summary.failures) {
+    expect(crashes).toContain(
+      `seed ${f.seed}: gpu2 crashed at ${formatTime(f.tick)}: injected crash (--crash-at gpu2:50) (failure file ${f.file})`,
+    );
+  }
 });
