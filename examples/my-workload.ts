@@ -14,7 +14,7 @@ export default defineWorkload({
   description: 'Two guests, one socket each, unmapping 2M pages under UT=0 DMA',
   question: 'How long does a 2M shootdown take under UT=0 load, and is every access still safe?',
   headline: [
-    { label: 'shootdowns completed', counter: 'shootdown.completed' },
+    { label: 'mmio_invalidates completed', counter: 'shootdown.completed' },
     { label: 'shootdown latency p99', latency: 'shootdown.latencyTicks', stat: 'p99' },
     { label: 'ATSD invalidates by size', counter: 'atsd.invalidate.*' },
     { label: 'DMA completed', counter: 'dma.completed' },
