@@ -392,10 +392,20 @@ function checkEnoughGroups(config: RunConfig, topology: Topology, policy: string
   if (needed > groupCount) {
     const i = explicit.findIndex((ids) => ids.some((id) => id >= groupCount));
     const onePerTenant = explicit.every((ids, k) => ids.length === 1 && ids[0] === k);
+    if (onePerTenant)
+      throw new ConfigError(
+        `tenants[${i}].groups`,
+        `Expected a topology and policy with ${needed} IOMMU groups or more (workload \`${config.workload}\` needs them: one per tenant), ` +
+          `got ${machineName(config, topology)} under ${policy}, which has ${groupCount}`,
+      );
+    // One group out of range (`--set tenants[1].groups=[99]`) is the group's fault, not the
+    // machine's: say the range (QA: "a topology with 100 IOMMU groups or more" sent the user
+    // looking for a bigger machine).
+    const group = explicit[i]!.find((id) => id >= groupCount)!;
     throw new ConfigError(
       `tenants[${i}].groups`,
-      `Expected a topology and policy with ${needed} IOMMU groups or more (workload \`${config.workload}\` needs them: ${onePerTenant ? 'one per tenant' : `tenant \`${p.tenants[i]!.name}\` takes group ${Math.max(...explicit[i]!)}`}), ` +
-        `got ${machineName(config, topology)} under ${policy}, which has ${groupCount}`,
+      `Expected IOMMU groups from 0 to ${groupCount - 1} (${machineName(config, topology)} under ${policy} has ${groupCount}), ` +
+        `got group ${group} for tenant \`${p.tenants[i]!.name}\` (\`npusim topo --policy ${policy}\` lists the groups)`,
     );
   }
 }
