@@ -47,7 +47,7 @@ export const SCENARIO_OPTIONS: readonly OptionSpec[] = [
     name: 'bug',
     type: 'string',
     value: 'NAME',
-    help: 'switch on a known historical bug; repeatable (see `npusim list`)',
+    help: 'switch on a bug: a historical one, or one `npusim list` marks hypothetical; repeatable',
     multiple: true,
   },
   {

@@ -17,7 +17,8 @@ export const RULES = {
     judgedAt: 'the GPU the access reaches: nothing checks it on the way, so only the receiver sees it',
   },
   'isolation.mmio': {
-    summary: 'an MMIO access reaches the BAR0 of a GPU of another tenant',
+    summary:
+      "an MMIO access reaches the BAR0 of a GPU of another tenant (an invariant: VFIO maps a BAR only into its owner's guest, so no workload sends such an access and a clean run is no evidence of it)",
     judgedAt: 'the GPU whose BAR0 it reaches, after its MMIO filter, if the profile has one, decided',
   },
   'isolation.firmware': {
