@@ -25,7 +25,7 @@ import type { RunResult } from '../report/run-result.js';
 import { byteText, firstBinaryByte } from './binary-bytes.js';
 import type { CompareArgs } from './cli-args.js';
 import type { CliIo } from './cli-io.js';
-import { isDirectory, isJsonInside, linkedPathText, reportWrittenLine, writeOutputs } from './output-path.js';
+import { isDirectory, isJsonInside, linkedPathText, writeOutputs, writtenLine } from './output-path.js';
 
 /** A result file is a few hundred kilobytes; anything far larger is not one. */
 const MAX_RESULT_FILE_BYTES = 64 * 1024 * 1024;
@@ -47,7 +47,7 @@ export async function compareCommand(args: CompareArgs, io: CliIo): Promise<numb
         option: '--report',
         path: args.report,
         text: buildCompareHtml(c),
-        written: reportWrittenLine(args.report),
+        written: writtenLine('--report', args.report),
       },
     ],
     io.stderr,

@@ -17,6 +17,7 @@ import type { ActorTrace, TraceOptions } from '../runtime/trace-recorder.js';
 import { sayText } from './cli-io.js';
 import type { OutputText } from './emit-result.js';
 import { askedHost, hostRun, type RunSession } from './host-run.js';
+import { writtenLine } from './output-path.js';
 
 /** The crashed run: what it ran and its (failed) result. */
 export interface CrashedRun {
@@ -61,7 +62,12 @@ export async function crashTraceFile(
     args.traceEvents ?? DEFAULT_TRACE_EVENTS,
   );
   io.stderr.write(sayText(trace.note));
-  return { option: '--trace', path: args.trace, text: trace.bytes };
+  return {
+    option: '--trace',
+    path: args.trace,
+    text: trace.bytes,
+    written: writtenLine('--trace', args.trace),
+  };
 }
 
 /** A threaded crash made again inline for its records (theory above); undefined when it cannot be. */

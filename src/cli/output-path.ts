@@ -202,9 +202,10 @@ export function isDirectory(path: string): boolean {
 }
 
 /**
- * The line said once a --report page is written (run, replay, sweep, compare), as a failure file's
- * is: the page is said in no summary, and a path the user typed wrong is seen at once.
+ * The line said once a --report page or a --trace file is written (run, replay, sweep, compare),
+ * as a failure file's is: neither is said in any summary, and a path the user typed wrong is seen
+ * at once (QA: --report said it, --trace did not).
  */
-export function reportWrittenLine(path: string): string {
-  return `--report: written to \`${path}\``;
+export function writtenLine(option: '--report' | '--trace', path: string): string {
+  return `${option}: written to \`${path}\``;
 }

@@ -76,7 +76,7 @@ import type { OutputText } from './emit-result.js';
 import { failureFileInputs } from './failure-file-inputs.js';
 import { startInlineWorker } from './inline-worker.js';
 import { LazyInterrupt } from './lazy-interrupt.js';
-import { checkOutputFiles, writeOutputs } from './output-path.js';
+import { checkOutputFiles, writeOutputs, writtenLine } from './output-path.js';
 import { createProgress } from './progress.js';
 import { replayRunLine, streamNote } from './replay-run-line.js';
 import { statusLine } from './status-line.js';
@@ -471,7 +471,9 @@ async function replayTraceFiles(
     args.traceEvents ?? DEFAULT_TRACE_EVENTS,
   );
   io.stderr.write(sayText(trace.note));
-  return [{ option: '--trace', path: args.trace, text: trace.bytes }];
+  return [
+    { option: '--trace', path: args.trace, text: trace.bytes, written: writtenLine('--trace', args.trace) },
+  ];
 }
 
 /**

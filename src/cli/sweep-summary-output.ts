@@ -11,7 +11,7 @@ import { gapsText } from '../sweep/summary-merge.js';
 import { buildSweepHtml } from '../sweep/sweep-html.js';
 import type { SweepArgs } from './cli-args.js';
 import type { CliIo } from './cli-io.js';
-import { reportWrittenLine, writeOutputs } from './output-path.js';
+import { writeOutputs, writtenLine } from './output-path.js';
 import { type SweepEnding, sweepExitCode, verdictLines } from './sweep-summary-text.js';
 
 /**
@@ -79,7 +79,7 @@ function withReport(
           state: ending.interrupted ? 'interrupted' : ending.gaps !== undefined ? 'incomplete' : 'complete',
           ...(ending.written === undefined ? {} : { summaryFile: ending.written }),
         }),
-        written: reportWrittenLine(args.report),
+        written: writtenLine('--report', args.report),
       },
     ],
     io.stderr,

@@ -14,7 +14,7 @@ import type { RunArgs, TraceArgs } from './cli-args.js';
 import { sayText } from './cli-io.js';
 import type { OutputText } from './emit-result.js';
 import { hostRun, type PlannedRun, type RunSession } from './host-run.js';
-import { reportWrittenLine } from './output-path.js';
+import { writtenLine } from './output-path.js';
 
 /** What the recorders keep for --trace and --report (undefined: neither asked for). */
 export async function traceRecording(
@@ -121,7 +121,12 @@ export async function traceAndReportFiles(
       args.traceEvents ?? DEFAULT_TRACE_EVENTS,
     );
     io.stderr.write(sayText(trace.note));
-    files.push({ option: '--trace', path: args.trace, text: trace.bytes });
+    files.push({
+      option: '--trace',
+      path: args.trace,
+      text: trace.bytes,
+      written: writtenLine('--trace', args.trace),
+    });
   }
   if (args.report !== undefined) {
     const { buildHtmlReport } = await import('../report/html-report.js');
@@ -129,7 +134,7 @@ export async function traceAndReportFiles(
       option: '--report',
       path: args.report,
       text: buildHtmlReport({ plan, config, result, raw }),
-      written: reportWrittenLine(args.report),
+      written: writtenLine('--report', args.report),
     });
   }
   return files;

@@ -83,6 +83,7 @@ describe('replay --trace, --report and --out', () => {
     expect(html).toContain(recorded.first.rule);
     // Said once written, on stderr (stdout is the JSON): QA saw no line for the page.
     expect(r.stderr).toContain(`npusim: --report: written to \`${report}\`\n`);
+    expect(r.stderr).toContain(`npusim: --trace: written to \`${trace}\`\n`);
     // The workload's answer, as the run's result and report carry it (QA: the replay's had neither
     // its question nor its headline, and its report no Answer section).
     const run = JSON.parse(readFileSync(ran, 'utf8')) as { question?: string; headline?: unknown[] };

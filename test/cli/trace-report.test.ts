@@ -85,6 +85,8 @@ describe('run --trace and --report', () => {
     expect(r.stderr).not.toMatch(STACK_FRAME);
     // The page is said once written, as a failure file is (QA: --report said nothing).
     expect(r.stderr).toContain(`npusim: --report: written to \`${report}\`\n`);
+    // The trace too (QA: only the page was said; a mistyped --trace path went unseen).
+    expect(r.stderr).toContain(`npusim: --trace: written to \`${trace}\`\n`);
 
     const Trace = perfettoRoot().lookupType('perfetto.protos.Trace');
     const t = Trace.toObject(Trace.decode(readFileSync(trace)), { longs: Number }) as {
