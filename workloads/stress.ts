@@ -10,6 +10,8 @@ export default defineWorkload({
   name: 'stress',
   description: 'All GPUs: UT=0/UT=1 DMA and peer traffic while host threads unmap, migrate and remap pages',
   question: 'Does the healthy protocol keep every rule under mixed load, and where does it contend?',
+  // A clean verdict on stale translations leans on the refill model (premises.ts), as flush-race's.
+  premises: ['ats-refill-stages'],
   headline: [
     { label: 'DMA completed', counter: 'dma.completed' },
     { label: 'mmio_invalidates completed', counter: 'shootdown.completed' },

@@ -75,7 +75,10 @@ const voided = (run: PremiseRun) => (linksDisabled(run) ? '(a) and (b)' : '(a)')
 
 export const PREMISES = {
   'ut0-ats-only': {
-    text: "(a) a GPU's UT=0 DMA reaches only addresses ATS translated (NVIDIA's claim, untested: nothing checks a UT=0 access against the GPU's translations)",
+    // Untested in the sense that no GPU of the model tries an address ATS never translated for it;
+    // a translation used after its shootdown is checked (translation.stale-ats), so "nothing
+    // checks a UT=0 access" said too much (QA).
+    text: "(a) a GPU's UT=0 DMA reaches only addresses ATS translated for it (NVIDIA's claim, untested: the model's GPUs send UT=0 DMA only through translations ATS gave them, so no run tries one it never gave)",
   },
   'link-disable-latched': {
     text: "(b) a disabled NVLink stays disabled until the secondary bus reset (latched; NVIDIA's isolation note as the never-merged 2019 series used it)",
@@ -101,10 +104,13 @@ export const PREMISES = {
   'link-disable-after-reset': {
     // reset-port.ts re-applies the mask in the tick of sbr-deassert. The 2019 RFC disabled the
     // links from vfio-pci's reset_done(), after the reset, and Alex Williamson answered that this
-    // holds only while vfio-pci is the active driver: a reset outside vfio-pci is not modelled;
+    // holds only while vfio-pci is the active driver; v2 and v3 moved it into the SBR handler. A
+    // reset outside both is not modelled;
     // the window is, when a run asks for it (`resets.relinkDelayTicks`, chip/gpu-resets.ts), and
     // then the run does not rest on (d) but on its own delay.
-    text: "(d) a GPU reset's link-disable mask applied again at once as the reset ends (the 2019 RFC did it from vfio-pci's reset_done: only while vfio-pci is the driver)",
+    // v2 and v3 of that series (Apr 2019) moved the re-disable into the platform's SBR handler,
+    // whichever driver is bound: what the model does, posted, never merged (README premise (d)).
+    text: "(d) a GPU reset's link-disable mask applied again at once as the reset ends (as the never-merged 2019 series' v2 and v3 did in the SBR handler; its RFC did it from vfio-pci's reset_done, only while vfio-pci is the driver)",
     appliesTo: (run) => linksDisabled(run) && run.resets,
     textFor: (run) =>
       run.relinkDelayTicks > 0

@@ -277,8 +277,9 @@ export const workloadParamsSchema = strictFields(
       npuResetDelayTicks: ticks(1).default(10_000_000),
       /**
        * Ticks from the end of the reset until the host writes the link-disable mask again (0: at
-       * once, premise (d)). The 2019 RFC did it from vfio-pci's reset_done, which runs only while
-       * vfio-pci is the driver: a longer gap explores a host where the links come back unfiltered.
+       * once, premise (d), as the 2019 series' v2 and v3 did in the SBR handler). Its RFC did it
+       * from vfio-pci's reset_done, which runs only while vfio-pci is the driver: a longer gap
+       * explores a host where the links come back unfiltered.
        */
       relinkDelayTicks: ticks(0).default(0),
     }).optional(),
