@@ -27,6 +27,7 @@ export const ISOLATED_TEST_FILES: readonly string[] = [
   'test/cli/sweep-summary-unwritten.test.ts',
   'test/runtime/engine.test.ts',
   'test/runtime/largest-topology.test.ts',
+  'test/runtime/stop-and-replay.test.ts',
   'test/runtime/thread-limit.test.ts',
   'test/runtime/threaded-runtime.test.ts',
   'test/runtime/threaded-watchdog.test.ts',

@@ -256,6 +256,13 @@ export interface RunResult {
     placement: string;
     /** Threaded: whether the workers were kept from the run before (runtime/worker-set.ts). */
     threadsKept?: boolean;
+    /**
+     * Threaded, stopped at its first finding: true when its model figures (counts, latencies,
+     * links, conservation, actor states) come from a second pass run to the stop tick, the inline
+     * run's (runtime/threaded-runtime.ts); absent where they may count past the stop (a free run,
+     * a second pass stopped by a signal, a result written before 0.10.0 had it).
+     */
+    figuresToStop?: boolean;
     /** The cores the host had (os.availableParallelism(): inline runs too, for their hint). */
     cores: number;
     /**
@@ -392,13 +399,18 @@ export function livenessTotal(result: RunResult): number {
  * A threaded run stopped at its first finding: its digest and findings end at the stop, but an
  * actor on another thread may have handled events past the stop tick before it heard of it (it
  * cannot know sooner that another actor will find something earlier), and its counts, latencies
- * and link figures count those. An inline run of the same seed gives them exactly.
+ * and link figures count those, unless a second pass to the stop gave them (`figuresToStop`: the
+ * threaded engine makes one but for a free run, which races anew; an inline run, or a free run's
+ * replay, gives them exactly).
  * A threaded run Ctrl-C stopped, likewise: it is reported up to the tick every worker had reached
  * (the least), and the workers further on had handled events past it, which its figures count.
  */
 export function figuresPastStop(result: RunResult): boolean {
   if (result.host !== 'threaded') return false;
-  return result.status === 'interrupted' || (result.config.stopOnFirst === true && result.status !== 'clean');
+  if (result.status === 'interrupted') return true;
+  return (
+    result.config.stopOnFirst === true && result.status !== 'clean' && result.engine.figuresToStop !== true
+  );
 }
 
 /**

@@ -410,9 +410,16 @@ export function waitBucketTexts(waits: WaitFigures): string[] {
   });
 }
 
-/** After the placement: the run started on threads the run before it left (worker-set.ts). */
+/**
+ * After the placement: the run started on threads the run before it left (worker-set.ts), and a
+ * run stopped at a finding whose figures a second pass to the stop gave (threaded-runtime.ts): its
+ * wall time and events/s are both passes'.
+ */
 export function keptText(e: RunResult['engine']): string {
-  return e.threadsKept === true ? ', on threads kept from the run before' : '';
+  const kept = e.threadsKept === true ? ', on threads kept from the run before' : '';
+  const again =
+    e.figuresToStop === true ? '; run again to its stop for exact figures (the wall time is both runs)' : '';
+  return `${kept}${again}`;
 }
 
 /**

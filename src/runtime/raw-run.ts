@@ -120,6 +120,11 @@ export interface RawRun {
    * no thread started, the code already compiled), false when it started its own.
    */
   threadsKept?: boolean;
+  /**
+   * Threaded, stopped at its first finding: its model figures come from a second pass run to the
+   * stop tick (threaded-runtime.ts "Figures up to the stop"), so none counts past the stop.
+   */
+  figuresToStop?: boolean;
   /** The cores the host had (a threaded run's hint compares workers with them). */
   cores?: number;
   /** `--check-hosts`: both hosts' event digests (the run itself is the asked host's). */

@@ -3,6 +3,7 @@
  * outcomes in actor order, per-edge counts summed, rings and workers listed, how the run ended;
  * and a free run's take log and figures.
  */
+import { AssertionFailure } from '../core/errors.js';
 import { type FreeFigures, freeFigures } from './free/free-log.js';
 import type { MachinePlan } from './machine-module.js';
 import type { RawRun } from './raw-run.js';
@@ -69,6 +70,39 @@ export function assemble(
       : {}),
     ...(byActor.every((a) => a.tail !== undefined) ? { tails: byActor.map((a) => a.tail!) } : {}),
     ...(byActor.every((a) => a.trace !== undefined) ? { traces: byActor.map((a) => a.trace!) } : {}),
+  };
+}
+
+/**
+ * A threaded run stopped at its first finding, its model figures taken from a second pass run to
+ * the stop tick (threaded-runtime.ts, "Figures up to the stop"): `found` is the pass that found the
+ * stop, `exact` the pass to it. `found`'s actors may have handled events past the stop before they
+ * heard of it, and only their digests roll back; `exact`'s never passed it. So every figure of the
+ * model (reports: counts, latencies, unfinished operations, in flight at the end; links, per-edge
+ * counts, traces, tails, choices) is `exact`'s, as the inline runtime gives them; the engine's own
+ * (workers, rings, placement) are `found`'s, and its wall time is both passes'. The two passes
+ * must agree on every actor's digest and events: both are the run up to the stop.
+ */
+export function withFiguresToStop(found: RawRun, exact: RawRun, seed: number): RawRun {
+  found.actorDigests.forEach((digest, a) => {
+    if (digest !== exact.actorDigests[a] || found.actorEvents[a] !== exact.actorEvents[a]) {
+      throw new AssertionFailure(
+        `seed ${seed}: actor ${exact.reports[a]?.name ?? a} handled ${found.actorEvents[a]} events (digest ${digest}) up to the stop tick ${found.reachedTick} in the pass that found it, and ${exact.actorEvents[a]} (digest ${exact.actorDigests[a]}) in the pass run to it`,
+      );
+    }
+  });
+  return {
+    ...exact,
+    endTick: found.endTick,
+    reachedTick: found.reachedTick,
+    stopped: found.stopped,
+    wallMs: found.wallMs + exact.wallMs,
+    rings: found.rings,
+    workers: found.workers,
+    ...(found.placement === undefined ? {} : { placement: found.placement }),
+    ...(found.cores === undefined ? {} : { cores: found.cores }),
+    ...(found.threadsKept === undefined ? {} : { threadsKept: found.threadsKept }),
+    figuresToStop: true,
   };
 }
 

@@ -16,6 +16,19 @@
  * every case all workers are terminated before the promise settles. The one exception is a run
  * given a WorkerSet (worker-set.ts) that ended by itself: its workers go back to the set, idle,
  * for the caller's next run, which hands them its actors instead of starting threads.
+ *
+ * Figures up to the stop. A run that stops at its first finding (stopOnFirst) finds its stop tick
+ * S only as it goes, and an actor on another thread may handle events past S before it hears of
+ * it (worker-loop.ts "Stop at the first finding"): its digest rolls back to S, but its counters,
+ * histograms, DMAs in flight and links cannot. QA: `flush-race --bug single-flush --seed 1
+ * --stop-on-first` counted DMAs that completed past the stop as latencies (2151 samples, inline
+ * 2074) and left them out of `dma.unfinishedTicks` (165, inline 246), and `dma.inFlightAtEnd`
+ * (241) agreed with neither. So such a run makes a second pass over the same seed to S as its
+ * end, which no worker passes (an end known from the start), on the same threads (kept in a
+ * WorkerSet between the passes), and reports that pass's model figures: the inline run's
+ * (threaded-raw-run.ts withFiguresToStop, which asserts both passes' digests agree). It costs
+ * the run's time to S once more. A stop request before or during the second pass leaves the
+ * first pass's result, whose figures count past the stop.
  */
 
 import { availableParallelism } from 'node:os';
@@ -37,12 +50,12 @@ import { ActorCrashError, type CrashInfo, WorkerLostError } from './run-errors.j
 import type { ActorHostData } from './serve-actors.js';
 import { createStopTick } from './stop-tick.js';
 import { CONTROL_PAUSE, CONTROL_RUN, CONTROL_STOP, createStatusBoard } from './thread-status.js';
-import { assemble, freeRunFigures } from './threaded-raw-run.js';
+import { assemble, freeRunFigures, withFiguresToStop } from './threaded-raw-run.js';
 import { watchdog } from './threaded-watchdog.js';
 import { compileOnWorkerThreads, compilesOnOwnThread } from './worker-compiler.js';
 import type { WorkerInit } from './worker-init.js';
 import type { WorkerResult } from './worker-result.js';
-import type { KeptWorker, WorkerSet } from './worker-set.js';
+import { type KeptWorker, WorkerSet } from './worker-set.js';
 import { createWorker, ThreadLimitError } from './worker-url.js';
 
 /**
@@ -137,8 +150,42 @@ export function startThreaded<C>(machineUrl: URL, config: C, options: ThreadedOp
   };
 }
 
-/** Plans the machine, starts its workers, waits for their results, and terminates every worker. */
+/**
+ * The run, and for a run stopped at its first finding the second pass to its stop (header,
+ * "Figures up to the stop"); the control plane is finished only once both passes have settled.
+ */
 async function runWorkers<C>(
+  machineUrl: URL,
+  config: C,
+  options: ThreadedOptions,
+  control: ControlPlane,
+): Promise<RawRun> {
+  const toStop = options.stopOnFirst === true && options.free === undefined;
+  // The second pass runs on the first pass's threads: the caller's set, else one of this run's own.
+  const own = toStop && options.workerSet === undefined ? new WorkerSet() : undefined;
+  const workerSet = options.workerSet ?? own;
+  try {
+    const found = await runPass(machineUrl, config, { ...options, workerSet }, control);
+    if (found.stopped !== 'first-finding' || !toStop || control.stopRequested) return found;
+    // A command given between the passes waits for the second pass's workers (ControlPlane.attach).
+    control.remotes = [];
+    const exact = await runPass(
+      machineUrl,
+      config,
+      // Progress already reached S; a second climb from 0 would read as the run going back.
+      { ...options, workerSet, endTick: found.reachedTick, stopOnFirst: false, onProgress: undefined },
+      control,
+    );
+    if (exact.stopped !== 'end' || control.stopRequested) return found;
+    return withFiguresToStop(found, exact, options.seed);
+  } finally {
+    control.finished = true;
+    await own?.close();
+  }
+}
+
+/** One pass: plans the machine, starts its workers, waits for their results, and terminates every worker. */
+async function runPass<C>(
   machineUrl: URL,
   config: C,
   options: ThreadedOptions,
@@ -225,7 +272,6 @@ async function runWorkers<C>(
       watch.stop();
     }
   } finally {
-    control.finished = true;
     for (const x of watches) x.detach();
     if (set !== undefined && endedByItself) {
       await set.keep(shape, members);

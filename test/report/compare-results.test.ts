@@ -198,6 +198,17 @@ describe('compare: a threaded run stopped at its first finding', () => {
     expect(lines(free)).not.toContain('--inline');
     const clean = { ...run('threaded', 1043), status: 'clean' as const };
     expect(lines(clean)).not.toContain(note);
+    // Its figures from a second run to the stop (threaded-runtime.ts): nothing counts past it, and
+    // compare calls it identical to the inline run of its events (QA: the in-flight figure was low).
+    const exact = {
+      ...run('threaded', 1029),
+      engine: { ...run('threaded', 1029).engine, figuresToStop: true },
+    };
+    expect(lines(exact)).not.toContain(note);
+    expect(compareResults('fi.json', run('inline', 1029), 'fw.json', exact)).toMatchObject({
+      sameEvents: true,
+      pastStop: false,
+    });
     // Ctrl-C on threads, with or without --stop-on-first: each worker stopped where it was.
     const interrupted =
       'note: interrupted on threads: the run is reported to the tick every worker had reached';

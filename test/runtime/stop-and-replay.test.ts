@@ -13,6 +13,8 @@ import { parseParams } from '../../src/model/scenario/workload-params.js';
 import { outcomeDigest } from '../../src/report/outcome-digest.js';
 import { ActorRunner } from '../../src/runtime/actor-runner.js';
 import { runRaw } from '../../src/runtime/engine.js';
+import type { Placement } from '../../src/runtime/placement.js';
+import { liveWorkerCount } from '../../src/runtime/threaded-runtime.js';
 import { workloads } from '../../workloads/index.js';
 
 function config(name: string, seed: number, bugs: BugName[], over: Record<string, unknown> = {}): RunConfig {
@@ -40,6 +42,37 @@ describe('stop at the first finding', () => {
         inline.violations.map((v) => [v.rule, v.tick]),
       );
     },
+  );
+
+  // QA: on threads, DMAs in flight at the stop that completed past it (before their GPU heard of
+  // the stop) were counted as latencies and left out of `dma.unfinishedTicks` (165 of the inline
+  // run's 246), and `dma.inFlightAtEnd` (241) agreed with neither. Seed 1 stops at 16.66 us.
+  test.each([
+    ['one worker per actor', undefined],
+    ['two workers', { kind: 'workers', count: 2 } as Placement],
+  ])(
+    'stop-on-first: threaded (%s) counts, latencies, unfinished operations and in flight at the stop are the inline run’s',
+    async (_name, placement) => {
+      const c = {
+        ...config('flush-race', 1, ['single-flush'], { durationTicks: 200_000_000 }),
+        stopOnFirst: true,
+      };
+      const inline = await runSimulation(c, { host: 'inline' });
+      const threaded = await runSimulation(c, {
+        host: 'threaded',
+        ...(placement === undefined ? {} : { placement }),
+      });
+      expect(inline.status).not.toBe('clean');
+      expect(threaded.digest).toBe(inline.digest);
+      expect(inline.counts['dma.inFlightAtEnd']).toBeGreaterThan(0);
+      expect(threaded.counts).toEqual(inline.counts);
+      expect(threaded.contention).toEqual(inline.contention);
+      expect(threaded.conservation).toEqual(inline.conservation);
+      expect(threaded.actorStates).toEqual(inline.actorStates);
+      // The second pass to the stop ran on the first pass's threads, and left none behind.
+      expect(liveWorkerCount()).toBe(0);
+    },
+    60_000,
   );
 
   test('stop-on-first: a clean run is not stopped, and ends where it would have', async () => {
