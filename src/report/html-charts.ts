@@ -17,6 +17,7 @@ import { measuredAt } from './measured-at.js';
 import type { RunResult } from './run-result.js';
 import type { RunSeries, Series } from './run-series.js';
 import { busiestLinks, LATENCY_ROWS } from './summary-contention.js';
+import { unfinishedText } from './unfinished-text.js';
 
 /** A chart as the page's script draws it. */
 export interface ChartSpec {
@@ -83,6 +84,17 @@ export function latencyFigures(raw: RawRun, result: RunResult): (ChartSpec | Not
     const title = histogramTitle(at === undefined ? label : `${label}, ${at}`, drawn, zeros);
     if (h === undefined || drawn === 0) {
       if (zeros > 0) figures.push({ kind: 'nothing-drawn', id: `latency-${name}`, title });
+      else {
+        // None ended, some still going on: a deadlock's shootdowns. Its place says so, as the
+        // table's row does (QA: the chart left out without a word, the deadlock's headline).
+        const going = unfinishedText(result, name);
+        if (going !== undefined)
+          figures.push({
+            kind: 'nothing-drawn',
+            id: `latency-${name}`,
+            title: `${at === undefined ? label : `${label}, ${at}`} (no samples; ${going})`,
+          });
+      }
       continue;
     }
     const bins = histogramBins(h.hdr);

@@ -17,6 +17,7 @@ import { buildHtmlReport } from '../../src/report/html-report.js';
 import type { RunResult } from '../../src/report/run-result.js';
 import { formatSummary } from '../../src/report/summary.js';
 import { busiestLinks, SOCKET_TABLES } from '../../src/report/summary-contention.js';
+import { unfinishedText } from '../../src/report/unfinished-text.js';
 import { runRaw } from '../../src/runtime/engine.js';
 import { sampleTick } from '../../src/runtime/trace-recorder.js';
 import { workloads } from '../../workloads/index.js';
@@ -108,6 +109,16 @@ describe('the HTML report says what the run did', () => {
     );
     // The title's 0 is the tables' 0 (QA: the title said `0 ns` beside rows of `0 ps`).
     expect(html).toContain(`<tr><td>ATSD register wait</td><td>${waits.count}</td><td>0 ps</td>`);
+  });
+
+  it('a latency with no samples but operations still going on says so where its chart would be (a deadlock left it out)', async () => {
+    const { html, result } = await report('atsd-deadlock', 200_000_000, ['release-between-flushes']);
+    expect(result.contention.latencies[H.shootdownLatencyTicks]?.count ?? 0).toBe(0);
+    const going = unfinishedText(result, H.shootdownLatencyTicks);
+    expect(going).toMatch(/^\+\d+ still in flight at the end/);
+    expect(html).toContain(
+      `<figure class="chart" data-nothing-drawn="latency-${H.shootdownLatencyTicks}"><figcaption>shootdown latency (no samples; ${going})</figcaption></figure>`,
+    );
   });
 
   it('a histogram title counts one sample in the singular (it read "(1 samples)")', () => {
