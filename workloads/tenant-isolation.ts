@@ -13,8 +13,10 @@ export default defineWorkload({
   name: 'tenant-isolation',
   description: 'Six hostile guests, one GPU each, aiming NVLink peer writes at each other',
   // No count: `--set tenants=...` or a topology file gives another number of guests, or of GPUs
-  // each, and the question is printed above whatever the run had (QA).
-  question: 'Are hostile guests, each handed its own GPUs, isolated from each other over NVLink?',
+  // each, and the question is printed above whatever the run had (QA); `--set tenants[i].hostile=false`
+  // makes a guest benign, so the question does not say they all are (QA: it did, under a premise
+  // line saying none was).
+  question: 'Are guests, each handed its own GPUs, isolated from each other over NVLink, hostile or not?',
   premises: [
     'ut0-ats-only',
     'link-disable-latched',

@@ -56,7 +56,7 @@ describe('built-in workloads', () => {
     for (const w of workloads) expect(w.question ?? '', w.name).not.toMatch(count);
     // Still the questions they were.
     expect(byName('tenant-isolation').question).toBe(
-      'Are hostile guests, each handed its own GPUs, isolated from each other over NVLink?',
+      'Are guests, each handed its own GPUs, isolated from each other over NVLink, hostile or not?',
     );
   });
 
