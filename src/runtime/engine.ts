@@ -27,6 +27,8 @@ export interface EngineOptions extends Omit<RunRecording, 'stopOnFirst'> {
   spinRounds?: number;
   /** Simulated tick reached, events handled and violations found so far. */
   onProgress?: (tick: number, events: number, findings: number) => void;
+  /** Threaded: a run stopped at its first finding runs again to it for its figures (threaded-runtime.ts). */
+  onSecondPass?: (stopTick: number) => void;
   /** Polled during the run; any truthy answer stops it as Ctrl-C would, on every host. */
   shouldStop?: () => boolean;
   /** Inline only: stop as Ctrl-C would after this many events (inline-runtime.ts). */
@@ -101,6 +103,7 @@ export function startThreadedRun(config: RunConfig, options: EngineOptions): Thr
     endTick: config.params.durationTicks,
     recordEvents: options.recordEvents,
     onProgress: options.onProgress,
+    ...(options.onSecondPass === undefined ? {} : { onSecondPass: options.onSecondPass }),
     shouldStop: options.shouldStop,
     watchdogMs: options.watchdogMs,
     ringCapacityRecords: options.ringCapacityRecords,

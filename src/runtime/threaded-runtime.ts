@@ -99,6 +99,11 @@ export interface ThreadedOptions extends RunRecording {
   /** Records per ring (a power of two). */
   ringCapacityRecords?: number;
   onProgress?: (tick: number, events: number, findings: number) => void;
+  /**
+   * A run stopped at its first finding at `stopTick` is about to run again to it for its figures
+   * (header, "Figures up to the stop"); that pass reports progress through onProgress anew, from 0.
+   */
+  onSecondPass?: (stopTick: number) => void;
   progressIntervalMs?: number;
   shouldStop?: () => boolean;
   /** No actor moved for this long (wall clock): the engine is stuck. */
@@ -169,11 +174,14 @@ async function runWorkers<C>(
     if (found.stopped !== 'first-finding' || !toStop || control.stopRequested) return found;
     // A command given between the passes waits for the second pass's workers (ControlPlane.attach).
     control.remotes = [];
+    // Said first, so the progress of the second pass, from 0 to S, does not read as the run going
+    // back (it ran with no progress at all at first, a bar frozen at S for as long as the first
+    // pass took to reach it).
+    options.onSecondPass?.(found.reachedTick);
     const exact = await runPass(
       machineUrl,
       config,
-      // Progress already reached S; a second climb from 0 would read as the run going back.
-      { ...options, workerSet, endTick: found.reachedTick, stopOnFirst: false, onProgress: undefined },
+      { ...options, workerSet, endTick: found.reachedTick, stopOnFirst: false },
       control,
     );
     if (exact.stopped !== 'end' || control.stopRequested) return found;

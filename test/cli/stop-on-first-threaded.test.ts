@@ -1,0 +1,60 @@
+/**
+ * `npusim run --stop-on-first` on threads, from the command line: a run that stops at its first
+ * finding runs again to it for its figures (runtime/threaded-runtime.ts), and says so before that
+ * second run, whose progress would otherwise read as the run going back (or, with none, as a bar
+ * frozen at the stop for as long again), and in its summary's engine section.
+ */
+import { describe, expect, it } from 'vitest';
+import { unwrapped } from '../fixtures/unwrapped.js';
+import { cli } from './cli-harness.js';
+
+describe('run --stop-on-first on threads', () => {
+  it('says it runs again to the stop, and its summary says the figures are that run’s', async () => {
+    const r = await cli([
+      'run',
+      'flush-race',
+      '--bug',
+      'single-flush',
+      '--seed',
+      '1',
+      '--duration',
+      '200us',
+      '--stop-on-first',
+      '--workers',
+      '2',
+      '--no-failure-file',
+    ]);
+    expect(r.code, r.stderr).toBe(1);
+    const stop = /status violation/.test(r.stdout)
+      ? /simulated (\S+ \S+) of 200 us/.exec(r.stdout)?.[1]
+      : undefined;
+    expect(stop).toBeDefined();
+    expect(unwrapped(r.stderr, 8)).toContain(
+      `npusim: stopped at the first finding at ${stop}; running again to it on the same threads, so that no figure counts what other threads handled past it (--inline runs once)`,
+    );
+    expect(unwrapped(r.stdout, 4)).toContain(
+      'run again to its stop for exact figures (the wall time is both runs)',
+    );
+    // The past-stop note is for runs whose figures do count past it (Ctrl-C, --free).
+    expect(r.stdout).not.toContain('stopped at the first finding on threads');
+  }, 60_000);
+
+  it('an inline run stops once and says nothing of a second run', async () => {
+    const r = await cli([
+      'run',
+      'flush-race',
+      '--bug',
+      'single-flush',
+      '--seed',
+      '1',
+      '--duration',
+      '200us',
+      '--stop-on-first',
+      '--inline',
+      '--no-failure-file',
+    ]);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).not.toContain('running again');
+    expect(r.stdout).not.toContain('run again to its stop');
+  }, 60_000);
+});
