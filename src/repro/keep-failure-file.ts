@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { FAILURE_FORMAT } from '../core/npusim-files.js';
 import { withoutBom } from '../core/parse-json.js';
 import { makeDirectory } from '../io/make-directory.js';
+import { describeErrno } from '../io/output-check.js';
 import { type FailureFile, failureFileName, failureIdentity } from './failure-file.js';
 import { writeWholeFile } from './write-whole-file.js';
 
@@ -30,7 +31,8 @@ export function keepFailureFile(
   try {
     makeDirectory(dir);
   } catch (e) {
-    say(`the failure file ${first} was not written: ${(e as Error).message}`);
+    // In words, as --out's and --report's are (QA: `EEXIST: file already exists, mkdir ...`).
+    say(`the failure file ${first} was not written: ${whyNotWritten(e, first)}`);
     return undefined;
   }
   const path = failurePath(first, file, say);
@@ -39,7 +41,7 @@ export function keepFailureFile(
   try {
     writeWholeFile(path, `${JSON.stringify(file, null, 2)}\n`);
   } catch (e) {
-    say(`the failure file ${path} was not written: ${(e as Error).message}`);
+    say(`the failure file ${path} was not written: ${whyNotWritten(e, path)}`);
     return undefined;
   }
   // The same failure on another host: the file is replaced (its digest and finding are the same),
@@ -127,4 +129,10 @@ function holdsFailure(path: string, file: FailureFile): boolean {
     // Unreadable, not JSON, or not a failure file's shape: not this failure, so it is kept.
     return false;
   }
+}
+
+/** Why `path` was not written, in words: an errno code as --out's and --report's are said, else the error's own. */
+function whyNotWritten(e: unknown, path: string): string {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  return code === undefined ? (e as Error).message : describeErrno(code, path);
 }
