@@ -265,7 +265,9 @@ export function buildFailureFile(f: FailureFacts): FailureFile {
     },
     topology: {
       name: c.params.topology,
-      file: c.customTopology?.file ?? null,
+      // Absolute, as the workload's file is (QA: `../../wl/t.json` recorded in a subdirectory named
+      // nothing from where the replay ran; its spec is in the file, so only the words were wrong).
+      file: c.customTopology === undefined ? null : resolve(c.customTopology.file),
       spec: c.customTopology?.spec ?? null,
     },
     options: {

@@ -16,7 +16,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { formatTime } from '../../src/report/duration.js';
 import { unwrapped } from '../fixtures/unwrapped.js';
@@ -251,12 +251,17 @@ describe('replay --trace, --report and --out', () => {
       '--duration',
       '2us',
       '--topology',
-      topology,
+      // Typed relative, recorded absolute, as a workload file is (QA: a run in a subdirectory
+      // recorded `../../t.json`, which named nothing from where the replay ran).
+      relative(process.cwd(), topology),
       '--no-failure-file',
       '--record',
       withTopology,
     ]);
     expect(topoRun.code, topoRun.stderr).toBe(0);
+    expect(
+      (JSON.parse(readFileSync(withTopology, 'utf8')) as { topology: { file: string } }).topology.file,
+    ).toBe(topology);
     const spec = readFileSync(topology, 'utf8');
     const r = await cli(['replay', withTopology, '--out', topology]);
     expect(r.code).toBe(2);
