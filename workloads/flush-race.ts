@@ -19,6 +19,7 @@ export default defineWorkload({
   description:
     "Socket 0's GPUs hit four-page working sets under a slow munmap stream: one flush leaves a stale L1 entry",
   question: 'Is one flush ATSD enough to clear a translation still in flight inside the GPU?',
+  label: 'two flush ATSDs after the invalidate',
   // The assumption two flushes are enough under, and one is not (premises.ts).
   premises: ['ats-refill-stages'],
   headline: [
@@ -31,6 +32,16 @@ export default defineWorkload({
     {
       bug: 'single-flush',
       rules: ['translation.stale-ats', 'order.free-before-flushes', 'order.atsd-released-early'],
+    },
+  ],
+  // The answer beside the question's other side: the same run with one flush.
+  variants: [
+    {
+      name: 'single-flush',
+      description:
+        'one flush ATSD, as Linux before Feb 2018 on the flushing call: the refill in flight survives',
+      bugs: ['single-flush'],
+      expect: ['translation.stale-ats', 'order.free-before-flushes', 'order.atsd-released-early'],
     },
   ],
   params: {

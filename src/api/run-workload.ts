@@ -18,6 +18,7 @@ import { matchedVariant, overridesText } from '../model/scenario/matched-variant
 import { isProfileName, type ProfileName } from '../model/scenario/profiles.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import { subField } from '../model/scenario/schema-issues.js';
+import { variantRunBugs } from '../model/scenario/variant-bugs.js';
 import { variantNamed } from '../model/scenario/variant-named.js';
 import {
   type ParamOverride,
@@ -287,7 +288,18 @@ export function preparedRun(
       ? {}
       : { set: Object.entries(options.set).map(([path, value]) => ({ path, value })) }),
     seed: options.seed ?? 1,
-    bugs: options.bugs ?? [],
+    // The variant's own switches after the caller's (model/scenario/variant-bugs.ts).
+    // A `bugs` that is no list is left as given, for checkRunInput to refuse as such.
+    bugs:
+      !Array.isArray(options.bugs) && options.bugs !== undefined
+        ? options.bugs
+        : variantRunBugs(
+            options.bugs ?? [],
+            options.variant === undefined
+              ? undefined
+              : workload.variants.find((v) => v.name === options.variant),
+            profile !== undefined && isProfileName(profile) ? profile : undefined,
+          ),
     params,
     // A variant's profile (workload.ts), unless the options give one (another was refused).
     ...(profile === undefined ? {} : { profile }),
@@ -302,6 +314,7 @@ export function preparedRun(
           workload,
           overridesOf(options, custom?.spec.name),
           options.profile === undefined ? undefined : { name: options.profile, by: 'profile' },
+          { names: Array.isArray(options.bugs) ? options.bugs : [], by: 'bugs' },
         )
       : undefined;
   const sameAs = match === undefined ? undefined : { variant: match.variant, by: overridesText(match.by) };

@@ -37,6 +37,7 @@ import { askedHost, hostRun } from './host-run.js';
 import type { Interrupt } from './interrupt.js';
 import { runFailureOf } from './run-outcome.js';
 import {
+  commandLineBugs,
   commandLineOverrides,
   commandLineProfile,
   scenarioConfig,
@@ -84,7 +85,12 @@ export function planVariants(
   io: CliIo,
 ): VariantPlan {
   const planned: PlannedVariant[] = [];
-  const match = matchedVariant(workload, commandLineOverrides(args), commandLineProfile(args));
+  const match = matchedVariant(
+    workload,
+    commandLineOverrides(args),
+    commandLineProfile(args),
+    commandLineBugs(args),
+  );
   const sameAs = match === undefined ? undefined : { variant: match.variant, by: overridesText(match.by) };
   for (const v of workload.variants) {
     const over = variantOverrides(workload, v, args);
@@ -116,7 +122,7 @@ export function planVariants(
     if (v === sameAs?.variant) {
       io.stderr.write(
         sayText(
-          `variant ${v.name} not run: ${sameAs.by} makes this run that variant (the same parameters), judged by what it expects`,
+          `variant ${v.name} not run: ${sameAs.by} makes this run that variant (the same parameters${sameAs.variant.bugs.length > 0 ? ' and bug switches' : ''}), judged by what it expects`,
         ),
       );
       continue;
@@ -141,7 +147,7 @@ export function planVariants(
       // led, and the place named the tenant, not the variant's set that changed the topology).
       if (!(e instanceof ConfigError)) throw e;
       const what = e.field === '' ? e.message : e.message.slice(e.field.length + 2);
-      const sets = [v.profile === undefined ? '' : `profile ${v.profile}`, variantSetText(v.set)]
+      const sets = [v.profile === undefined ? '' : `profile ${v.profile}`, variantSetText(v.set, v.bugs)]
         .filter((x) => x !== '')
         .join(' ');
       throw new ConfigError(
@@ -163,7 +169,11 @@ export function planVariants(
 function profileTwin(workload: Workload, v: Variant, profile: string | undefined): Variant | undefined {
   if (profile === undefined || v.profile !== undefined) return undefined;
   const params = (x: Variant) => applySets(workload.params, x.set, (path) => path);
-  return workload.variants.find((w) => w.profile === profile && sameJson(params(w), params(v)));
+  // The same switches too: one that switches a bug on is another machine (variant-bugs.ts).
+  const bugs = (x: Variant) => [...x.bugs].sort();
+  return workload.variants.find(
+    (w) => w.profile === profile && sameJson(params(w), params(v)) && sameJson(bugs(w), bugs(v)),
+  );
 }
 
 /**
@@ -285,7 +295,13 @@ export async function runVariants(
         args.placement === undefined ? undefined : placementName(args.placement),
       );
     }
-    const expectation = judgeExpectation(v.expect, result, workload.exposes, runProcesses(result.config));
+    const expectation = judgeExpectation(
+      v.expect,
+      result,
+      workload.exposes,
+      runProcesses(result.config),
+      v.bugs,
+    );
     const entry = variantResult(v, result, expectation, restatesOwn(workload, v));
     results.push(entry);
     if (result.status === 'interrupted') {
@@ -331,7 +347,7 @@ function replayedBy(entry: VariantResult, file: string | undefined, freeLog: Fre
  * and said so where its set is listed (QA: it ran as if it changed something, without a word).
  */
 function restatesOwn(workload: Workload, v: Variant): boolean {
-  if (v.profile !== undefined || Object.keys(v.set).length === 0) return false;
+  if (v.profile !== undefined || v.bugs.length > 0 || Object.keys(v.set).length === 0) return false;
   return sameJson(
     applySets(workload.params, v.set, (path) => path),
     workload.params,
@@ -350,6 +366,7 @@ function variantResult(
     ...(v.description === undefined ? {} : { description: v.description }),
     set: v.set,
     ...(restates ? { restatesOwn: true } : {}),
+    ...(v.bugs.length === 0 ? {} : { bugs: [...v.bugs] }),
     ...(v.profile === undefined ? {} : { profile: v.profile }),
     ...(result.policyNotInProfile === undefined ? {} : { policyNotInProfile: result.policyNotInProfile }),
     status: result.status,

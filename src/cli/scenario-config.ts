@@ -23,6 +23,7 @@ import { carriedBugMessage, carriedBugs } from '../model/scenario/carried-bugs.j
 import { PROFILES, type ProfileName } from '../model/scenario/profiles.js';
 import { OPTION_OF_PARAM, type ParamWithOption, type RunConfig } from '../model/scenario/run-config.js';
 import { fieldWithin, joinField, subField } from '../model/scenario/schema-issues.js';
+import { variantRunBugs } from '../model/scenario/variant-bugs.js';
 import { variantNamed } from '../model/scenario/variant-named.js';
 import {
   variantOverrides as overridesOfVariant,
@@ -124,7 +125,12 @@ export function scenarioConfig(
     seed,
     // None the profile carries: refused above (checkBugsAndProfile), and left out, with a line
     // saying so, of a variant run after the own run (run-variants.ts).
-    bugs: [...new Set(args.bugs)].filter(isBugName),
+    // The variant's own switches after them (variant-bugs.ts).
+    bugs: variantRunBugs(
+      [...new Set(args.bugs)].filter(isBugName),
+      args.variant === undefined ? undefined : workload.variants.find((v) => v.name === args.variant),
+      profile,
+    ),
     params,
     ...(profile === undefined ? {} : { profile }),
     ...(args.stopOnFirst ? { stopOnFirst: true } : {}),
@@ -322,6 +328,11 @@ export function commandLineProfile(args: ScenarioArgs): { name: ProfileName; by:
   return args.profile === undefined || !Object.hasOwn(PROFILES, args.profile)
     ? undefined
     : { name: args.profile as ProfileName, by: '--profile' };
+}
+
+/** The `--bug` switches, named by the option, for matchedVariant (a variant's must all be among them). */
+export function commandLineBugs(args: ScenarioArgs): { names: readonly string[]; by: string } {
+  return { names: args.bugs, by: '--bug' };
 }
 
 /** The topology parameter `--topology VALUE` gives: a preset's name, or a file's topology name. */

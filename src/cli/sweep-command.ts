@@ -42,6 +42,7 @@ import { sayInertBugs } from './inert-bugs.js';
 import { sayInertSets } from './inert-sets.js';
 import { Interrupt } from './interrupt.js';
 import {
+  commandLineBugs,
   commandLineOverrides,
   commandLineProfile,
   resolveWorkload,
@@ -73,7 +74,7 @@ export async function sweepCommand(args: SweepArgs, io: CliIo): Promise<number> 
   // judged by what it expects (sweep/sweep-judge.ts).
   const match =
     args.variant === undefined
-      ? matchedVariant(workload, commandLineOverrides(args), commandLineProfile(args))
+      ? matchedVariant(workload, commandLineOverrides(args), commandLineProfile(args), commandLineBugs(args))
       : undefined;
   const judgeAs: SweepJudge | undefined =
     args.variant !== undefined
@@ -84,7 +85,7 @@ export async function sweepCommand(args: SweepArgs, io: CliIo): Promise<number> 
   if (match !== undefined)
     io.stderr.write(
       sayText(
-        `${overridesText(match.by)} makes this sweep variant ${match.variant.name} (the same parameters): each seed is judged by what it expects`,
+        `${overridesText(match.by)} makes this sweep variant ${match.variant.name} (the same parameters${match.variant.bugs.length > 0 ? ' and bug switches' : ''}): each seed is judged by what it expects`,
       ),
     );
   else if (args.variant === undefined && workload.variants.length > 0) {

@@ -70,7 +70,13 @@ export function asMatchedVariant(
   by: string,
   exposes: Workload['exposes'],
 ): RunResult {
-  result.expectation = judgeExpectation(variant.expect, result, exposes, runProcesses(result.config));
+  result.expectation = judgeExpectation(
+    variant.expect,
+    result,
+    exposes,
+    runProcesses(result.config),
+    variant.bugs,
+  );
   result.label = variant.name;
   result.sameAsVariant = { name: variant.name, by };
   return result;
@@ -94,7 +100,13 @@ export function asItsVariant(
   const variant =
     config.variant === undefined ? undefined : workload.variants.find((v) => v.name === config.variant);
   if (variant !== undefined) {
-    result.expectation = judgeExpectation(variant.expect, result, workload.exposes, runProcesses(config));
+    result.expectation = judgeExpectation(
+      variant.expect,
+      result,
+      workload.exposes,
+      runProcesses(config),
+      variant.bugs,
+    );
     // Named for it, as a run the options made that variant is (asMatchedVariant): `--variant
     // per-gpu` left `label` out where `--policy per-gpu`, the same run, had `per-gpu` (QA).
     result.label = variant.name;

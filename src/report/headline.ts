@@ -243,18 +243,26 @@ export function alignHeadlines(
  * A run that crashed or was interrupted meets no expectation (summary-answer.ts shows an
  * interrupted one as not judged). `exposes`, the workload's: a run with a `--bug` switch it
  * exposes is expected to find that switch's rules too (model/scenario/bug-expectation.ts).
+ * `ownBugs`: the switches the declaration itself is for (a variant's `bugs`), which are in the
+ * run's `bugs` but are no `--bug` of the command's: its `expect` already says what they find.
  */
 export function judgeExpectation(
   declared: Expectation,
   result: RunResult,
   exposes?: Workload['exposes'],
   processes?: RunProcesses,
+  ownBugs: readonly string[] = [],
 ): ExpectationVerdict {
+  // Read only with `exposes`: a library caller's result judged by its declaration alone may have
+  // no config.
+  const bugs = exposes === undefined ? [] : result.config.bugs.filter((b) => !ownBugs.includes(b));
   // Without `exposes` (a library caller's judgement), the declaration alone. `processes`: the
   // run's, where the caller has its machine (model/actors/run-processes.ts; this module is also
   // `compare`'s, which loads no machine).
   const expect =
-    exposes === undefined ? declared : expectationUnderBugs(declared, exposes, result.config, processes);
+    exposes === undefined
+      ? declared
+      : expectationUnderBugs(declared, exposes, { bugs, params: result.config.params }, processes);
   const found: Record<string, number> = {};
   if (result.rules !== undefined) {
     for (const [rule, r] of Object.entries(result.rules)) found[rule] = r.count;
@@ -268,13 +276,12 @@ export function judgeExpectation(
   else met = rules.length > 0 && rules.every((rule) => (expect as readonly string[]).includes(rule));
   // The switches that made it (the acting ones: an inert one adds no rule), and those the
   // workload declares nothing for.
-  const notExposed =
-    exposes === undefined ? [] : result.config.bugs.filter((b) => !exposes.some((x) => x.bug === b));
+  const notExposed = exposes === undefined ? [] : bugs.filter((b) => !exposes.some((x) => x.bug === b));
   return {
     expect,
     found,
     met,
-    ...(expect === declared ? {} : { byBugs: exposedBugs(exposes, result.config.bugs) }),
+    ...(expect === declared ? {} : { byBugs: exposedBugs(exposes, bugs) }),
     ...(notExposed.length === 0 ? {} : { notExposed }),
   };
 }

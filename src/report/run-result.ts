@@ -147,6 +147,8 @@ export interface VariantResult {
    * the workload's own run again, as a variant that sets nothing is. Absent otherwise.
    */
   restatesOwn?: true;
+  /** The bug switches the variant turns on itself (workload.ts `bugs`); absent: none. */
+  bugs?: string[];
   /** The profile the variant names (workload.ts); absent: it ran on the command's. */
   profile?: string;
   /**

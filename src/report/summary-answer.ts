@@ -113,7 +113,7 @@ export function answerSection(result: RunResult, style: Style, columns?: number)
   if (result.sameAsVariant === undefined && ownLabel.description !== undefined)
     out.push(...wrap(`  ${runs[0]!.name}: `, ownLabel.description, 4));
   for (const v of variants) {
-    const set = variantSetText(v.set);
+    const set = variantSetText(v.set, v.bugs);
     // A variant that sets nothing (the workload's own run again, as a control) says so, and so
     // does one whose set restates the workload's own values; one on another profile says which,
     // first (it is what makes that run another machine).

@@ -11,10 +11,12 @@ import { SpecIssues } from '../model/platform/spec-issues.js';
 import { buildTopology } from '../model/platform/topology.js';
 import { validateTopologySpec } from '../model/platform/validate-topology.js';
 import { parseParamPath, valueAtPath } from '../model/scenario/param-path.js';
+import type { ProfileName } from '../model/scenario/profiles.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import { firstIssue, pathText, subField } from '../model/scenario/schema-issues.js';
+import { variantRunBugs } from '../model/scenario/variant-bugs.js';
 import { variantNamed } from '../model/scenario/variant-named.js';
-import type { Workload } from '../model/scenario/workload.js';
+import type { Variant, Workload } from '../model/scenario/workload.js';
 import { applySets, parseParams, setsHold } from '../model/scenario/workload-params.js';
 import { formatTime } from '../report/duration.js';
 import { type ChangedParam, changedParam, optionParamsDiffering } from './changed-param.js';
@@ -354,6 +356,7 @@ function optionParamText(given: readonly ChangedParam[]): string {
  */
 function checkVariantUnchanged(file: FailureFile, where: string, workload: Workload, name: string): void {
   const v = workload.variants.find((x) => x.name === name)!;
+  checkVariantBugsUnchanged(file, where, workload, v);
   let recorded: RunConfig['params'];
   try {
     recorded = parseParams(file.workload.params, `${where}: workload.params`);
@@ -385,6 +388,43 @@ function checkVariantUnchanged(file: FailureFile, where: string, workload: Workl
     fromFile === undefined
       ? `Expected variant \`${name}\` of workload \`${workload.name}\` as it was when the failure was recorded, got a changed variant (${what}): the file cannot replay it exactly`
       : `Expected variant \`${name}\` of the workload file \`${fromFile}\` as it was when the failure was recorded, got a changed variant (${what}): restore it to replay this failure exactly`,
+  );
+}
+
+/**
+ * A variant's `bugs` as the workload declares it now must be the switches the run's variant
+ * turned on (`options.variantBugs`; absent, none): a switch added or dropped since makes the
+ * variant another machine, refused as a changed `set` is. The replay itself would run the
+ * recorded `bugs` either way, but its reproduce line's `--variant` would then name a variant that
+ * is no longer the one that ran.
+ */
+function checkVariantBugsUnchanged(file: FailureFile, where: string, workload: Workload, v: Variant): void {
+  const was = file.options.variantBugs ?? [];
+  // The run's switches hold the variant's (variant-bugs.ts): one the file says the variant turned
+  // on that the run did not have is an edit the replay cannot honour.
+  const missing = was.findIndex((b) => !file.options.bugs.includes(b));
+  if (missing >= 0)
+    throw new ConfigError(
+      `${where}: options.variantBugs[${missing}]`,
+      `Expected a switch the run had (options.bugs), got ${gotText(was[missing]!)}: the file contradicts itself`,
+    );
+  const now = variantRunBugs([], v, file.options.profile as ProfileName);
+  const added = now.filter((b) => !was.includes(b));
+  const dropped = was.filter((b) => !(now as readonly string[]).includes(b));
+  if (added.length === 0 && dropped.length === 0) return;
+  const list = (bugs: readonly string[]) => bugs.map((b) => `\`${b}\``).join(', ');
+  const what = [
+    ...(added.length === 0 ? [] : [`it switches on ${list(added)} now, which the run's variant did not`]),
+    ...(dropped.length === 0
+      ? []
+      : [`it no longer switches on ${list(dropped)}, which the run's variant did`]),
+  ].join('; ');
+  const fromFile = file.workload.file;
+  throw new ConfigError(
+    `${where}: options.variant`,
+    fromFile === undefined
+      ? `Expected variant \`${v.name}\` of workload \`${workload.name}\` as it was when the failure was recorded, got a changed variant (${what}): the file cannot replay it exactly`
+      : `Expected variant \`${v.name}\` of the workload file \`${fromFile}\` as it was when the failure was recorded, got a changed variant (${what}): restore it to replay this failure exactly`,
   );
 }
 

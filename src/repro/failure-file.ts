@@ -23,6 +23,7 @@ import { BUG_NAMES } from '../model/scenario/bugs.js';
 import { PROFILES } from '../model/scenario/profiles.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import { strictFields } from '../model/scenario/schema-issues.js';
+import { variantRunBugs } from '../model/scenario/variant-bugs.js';
 import type { Workload } from '../model/scenario/workload.js';
 import { digestableParams } from '../model/scenario/workload-params.js';
 import { ENGINE_STALL_RULE } from '../report/assemble-result.js';
@@ -134,6 +135,12 @@ export const fileSchema = strictFields('a failure file field', {
       .optional(),
     /** The variant run (`--variant`); its parameters are already in `workload.params`. */
     variant: z.string().min(1).optional(),
+    /**
+     * The switches of `bugs` the variant turned on itself (its `bugs`, workload.ts), absent when
+     * none: `bugs` holds them with the command's, so only this says which were the variant's, and
+     * a replay refuses a variant that switches others now, as it refuses a changed `set`.
+     */
+    variantBugs: z.array(nameOf(BUG_NAMES as [string, ...string[]])).optional(),
     /** `--set` overrides, already in `workload.params`: kept for the reproduce line. */
     set: z.array(strictFields('a set field', { path: z.string().min(1), value: z.unknown() })).optional(),
   }),
@@ -278,6 +285,7 @@ export function buildFailureFile(f: FailureFacts): FailureFile {
       host: f.host,
       ...(f.host === 'threaded' && f.workers !== undefined ? { workers: f.workers } : {}),
       ...(c.variant === undefined ? {} : { variant: c.variant }),
+      ...variantBugsOf(c, f.workload),
       ...(c.set === undefined ? {} : { set: c.set }),
     },
     seed: c.seed,
@@ -295,6 +303,13 @@ export function buildFailureFile(f: FailureFacts): FailureFile {
     free: f.free ?? null,
     ...(f.shrink === undefined ? {} : { shrink: f.shrink }),
   };
+}
+
+/** `variantBugs` of a variant's run: the switches its variant turned on (variant-bugs.ts), where any. */
+function variantBugsOf(c: RunConfig, workload: Workload): { variantBugs?: string[] } {
+  const v = c.variant === undefined ? undefined : workload.variants.find((x) => x.name === c.variant);
+  const own = v === undefined ? [] : variantRunBugs([], v, c.profile);
+  return own.length === 0 ? {} : { variantBugs: own };
 }
 
 /** The `digest` of a run that ended without one (a crash): the field's format still holds. */

@@ -282,6 +282,7 @@ function expectationMet(task: SeedTask, result: RunResult): { expectationMet?: b
       result,
       task.workload.exposes,
       runProcesses(result.config),
+      variant.bugs,
     ).met,
   };
 }

@@ -88,7 +88,9 @@ describe('headline params', () => {
       { ...base, variants: [{ name: 'shipped', profile: 'as-shipped' }] },
       'w.json',
     );
-    expect(ok.variants).toEqual([{ name: 'shipped', set: {}, profile: 'as-shipped', expect: 'clean' }]);
+    expect(ok.variants).toEqual([
+      { name: 'shipped', set: {}, profile: 'as-shipped', bugs: [], expect: 'clean' },
+    ]);
   });
 
   test('an index into a list is a number: a name there says so', () => {

@@ -342,7 +342,7 @@ describe('failure files that contradict themselves are refused, naming the field
       (f) => {
         (f.options as Json).variant = 'nope';
       },
-      'f.json: options.variant: Expected no variant: workload `flush-race` has none, got `nope`',
+      'f.json: options.variant: Expected a variant of `flush-race` (single-flush), got `nope`',
     ],
     [
       'a --set the recorded parameters do not hold (its reproduce line would name another run)',

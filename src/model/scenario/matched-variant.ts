@@ -16,11 +16,19 @@
  * order; one whose profile the run names comes before one that names none, so `--profile
  * as-shipped --set P=V` is the variant declared for the shipped machine with P, not its fixed
  * twin nor the shipped variant that sets nothing.
+ *
+ * A variant that switches bugs on (`bugs`) matches only a run that has each of them (the run's
+ * other switches run in the variant too, as its other parameters do), and then needs no parameter
+ * of its own either: `--bug single-flush` alone is flush-race's `single-flush` variant. A run
+ * without one of them is not that variant, whatever its parameters (QA: the two-flush run was
+ * judged as the one-flush variant). A variant that switches none matches whatever the run's
+ * switches, as before variants had any (its run side by side gets the command's `--bug`s too).
  */
 import { ConfigError } from '../../core/errors.js';
 import { parseParamPath } from './param-path.js';
 import { DEFAULT_PROFILE, type ProfileName } from './profiles.js';
 import { sameJson } from './same-json.js';
+import { variantRunBugs } from './variant-bugs.js';
 import { type ParamOverride, variantOverrides } from './variant-overrides.js';
 import type { Variant, Workload } from './workload.js';
 import { applySets, type WorkloadParams } from './workload-params.js';
@@ -41,6 +49,7 @@ export function matchedVariant(
   workload: Workload,
   overrides: readonly ParamOverride[],
   profile?: { name: ProfileName; by: string },
+  bugs?: { names: readonly string[]; by: string },
 ): MatchedVariant | undefined {
   const sets = Object.fromEntries(overrides.map((o) => [o.path, o.value]));
   const own = paramsOrUndefined(() => applySets(workload.params, sets, (path) => path));
@@ -56,14 +65,21 @@ export function matchedVariant(
   let best: MatchedVariant | undefined;
   for (const v of [...withProfile, ...without]) {
     if (variantOverrides(workload.params, v, overrides).length > 0) continue;
+    // The variant's switches the run's profile does not already carry (variant-bugs.ts), each
+    // one the run must have.
+    const ownBugs = variantRunBugs([], v, runProfile);
+    if (!ownBugs.every((b) => bugs?.names.includes(b) === true)) continue;
     const asVariant = paramsOrUndefined(() => applySets(workload.params, v.set, (path) => path));
     if (asVariant === undefined) continue;
     // A variant on the default profile that sets nothing is the own run with no option at all.
     const byProfile = v.profile !== undefined && v.profile !== DEFAULT_PROFILE;
-    if (!byProfile && sameJson(asVariant, workload.params)) continue;
+    if (!byProfile && ownBugs.length === 0 && sameJson(asVariant, workload.params)) continue;
     const asVariantRun = paramsOrUndefined(() => applySets(asVariant, sets, (path) => path));
     if (asVariantRun !== undefined && sameJson(asVariantRun, own)) {
-      const by = reaching(v, overrides);
+      const by = [
+        ...ownBugs.map((b) => ({ path: 'bugs', value: b, by: bugs?.by ?? '--bug' })),
+        ...reaching(v, overrides),
+      ];
       const match = {
         variant: v,
         by: byProfile ? [{ path: 'profile', value: v.profile, by: profile?.by ?? '--profile' }, ...by] : by,

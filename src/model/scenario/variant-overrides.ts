@@ -30,7 +30,7 @@ export interface ParamOverride {
  */
 export function variantOverrides(
   params: WorkloadParams,
-  v: Variant,
+  v: Pick<Variant, 'name' | 'set'>,
   overrides: readonly ParamOverride[],
 ): { path: string; by: string }[] {
   let asVariant: WorkloadParams;

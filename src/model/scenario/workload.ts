@@ -22,7 +22,8 @@ import { shown } from '../../core/shown-value.js';
 import { H } from '../actors/metric-names.js';
 import { isRuleName, RULE_NAMES, type RuleName } from '../check/rule-names.js';
 import { isRecord } from '../platform/spec-fields.js';
-import { BUG_NAMES, type BugName } from './bugs.js';
+import { BUG_NAMES, type BugName, isBugName } from './bugs.js';
+import { carriedBugMessage, carriedBugs } from './carried-bugs.js';
 import { COMMAND_KEYS } from './command-keys.js';
 import { counterPatternProblem } from './headline-counters.js';
 import { paramPathProblem } from './headline-params.js';
@@ -161,6 +162,12 @@ const headlineKind: ChooseOption = (path, value) => {
   };
 };
 
+/** A bug switch's name, refused as `--bug` refuses one (cli/scenario-config.ts), with the name it is a slip of. */
+const bugName = z.string().refine(isBugName, {
+  error: (issue) =>
+    `Expected one of ${BUG_NAMES.join(', ')}, got ${gotText(String(issue.input))}${didYouMean(String(issue.input), BUG_NAMES, { shortened: true })}`,
+});
+
 /**
  * A variant: the same workload with some parameters changed (`set`: PATH -> value, as `--set`
  * takes them, by the same rules: applySets merges an object into the group it names and refuses
@@ -168,7 +175,9 @@ const headlineKind: ChooseOption = (path, value) => {
  * side by side (multi-tenant: each IOMMU policy's verdict), each judged against its `expect`.
  * `profile` runs it on another release pairing (profiles.ts, as `--profile` does), so a workload
  * can declare what the shipped machine finds beside what the fixed one does; absent, the variant
- * runs on the command's profile, as the workload's own run does.
+ * runs on the command's profile, as the workload's own run does. `bugs` switches bugs on in it
+ * (bugs.ts, as `--bug` does, besides the command's own), so a workload can set the fixed machine's
+ * answer beside the bug's (flush-race: two flushes, then `single-flush`).
  */
 export const variantSchema = strictFields('a field of a variant', {
   name: kebabName,
@@ -190,6 +199,9 @@ export const variantSchema = strictFields('a field of a variant', {
     )
     .default({}),
   profile: z.enum(PROFILE_NAMES as [ProfileName, ...ProfileName[]]).optional(),
+  // Each once and none its profile carries: checked with the workload (validateWorkload), where
+  // the message can name the first place the switch is given.
+  bugs: z.array(bugName).default([]),
   expect: expectationSchema.default('clean'),
 });
 export type Variant = z.infer<typeof variantSchema>;
@@ -347,6 +359,22 @@ export function validateWorkload(def: unknown, where = 'workload'): Workload {
         field: `${at}.name`,
         message: `Expected a variant name no other variant has, got ${gotText(v.name)}: variants[${first}] has it too`,
       });
+    v.bugs.forEach((bug, j) => {
+      const once = v.bugs.indexOf(bug);
+      if (once !== j)
+        issues.push({
+          field: `${at}.bugs[${j}]`,
+          message: `Expected each bug switch once, got ${gotText(bug)} again (bugs[${once}] has it)`,
+        });
+    });
+    // The variant's own profile already switches it on: one machine, named two ways, with two
+    // digests (carried-bugs.ts), as `--profile P --bug B` is refused.
+    if (v.profile !== undefined)
+      for (const bug of carriedBugs(v.bugs, v.profile))
+        issues.push({
+          field: `${at}.bugs[${(v.bugs as string[]).indexOf(bug)}]`,
+          message: carriedBugMessage(bug, `its profile ${v.profile}`),
+        });
     // A variant's set is judged against the parameters it changes: none to judge it by while
     // those are refused.
     if (p.params !== undefined)

@@ -1,0 +1,36 @@
+/**
+ * The bug switches a variant's run has: the caller's (`--bug`, runWorkload's `bugs`) and then the
+ * variant's own `bugs` (workload.ts), each once. Every place that builds a variant's configuration
+ * asks this one function (the command line's side-by-side runs and `--variant`, the library's
+ * `variant`, a sweep), so the run, its digest and its reproduce line agree whichever built it.
+ * The order is the caller's, then the variant's: a reproduce line names them all (`--variant
+ * single-flush --bug single-flush`), which reads back to the same list, so the same digest.
+ *
+ * A variant's switch that the run's profile already carries (a variant naming no profile, run on
+ * `--profile as-shipped`) is left out: the profile switches it on, and naming it too would give
+ * the one machine a second digest (carried-bugs.ts).
+ */
+import type { BugName } from './bugs.js';
+import { carriedBugs } from './carried-bugs.js';
+import type { ProfileName } from './profiles.js';
+import type { Variant } from './workload.js';
+
+export function variantRunBugs(
+  bugs: readonly BugName[],
+  variant: Pick<Variant, 'bugs'> | undefined,
+  profile: ProfileName | undefined,
+): BugName[] {
+  const own = variant?.bugs ?? [];
+  const carried = profile === undefined ? [] : carriedBugs(own, profile);
+  // The caller's list as given (a repeat in it is the caller's to refuse: check-run-input.ts).
+  return [...bugs, ...own.filter((b) => !carried.includes(b) && !bugs.includes(b))];
+}
+
+/**
+ * The switches of a run's `bugs` that the caller gave (not the variant's own): what the run's
+ * expectation is judged under (bug-expectation.ts), since the variant declared what its own find.
+ */
+export function callerBugs(bugs: readonly BugName[], variant: Pick<Variant, 'bugs'> | undefined): BugName[] {
+  const own: readonly BugName[] = variant?.bugs ?? [];
+  return bugs.filter((b) => !own.includes(b));
+}

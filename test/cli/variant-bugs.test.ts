@@ -1,0 +1,183 @@
+/**
+ * A variant that switches bugs on (`bugs`, workload.ts): flush-race declares `single-flush`, so
+ * its question ("Is one flush ATSD enough ...?") is answered by both sides at once, the two-flush
+ * run and the one-flush variant, as firmware-update's profile variant is (QA: only `--bug
+ * single-flush` tried one flush, and nothing said it was the question's other side). The variant's
+ * switches join the command's wherever its configuration is built (the side-by-side run,
+ * `--variant`, the library's `variant`, failure files and their replay), a run with exactly its
+ * switches is that variant, and a definition that names a switch wrongly is refused at load.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, test } from 'vitest';
+import { runWorkload } from '../../src/api/run-workload.js';
+import { ConfigError } from '../../src/core/errors.js';
+import { defineWorkload, validateWorkload } from '../../src/model/scenario/workload.js';
+import type { RunResult } from '../../src/report/run-result.js';
+import { readFailureFile } from '../../src/repro/failure-file-read.js';
+import { workloads } from '../../workloads/index.js';
+import { unwrapped } from '../fixtures/unwrapped.js';
+import { testTempDir } from '../support/temp-dir.js';
+import { cli } from './cli-harness.js';
+
+const flushRace = workloads.find((w) => w.name === 'flush-race')!;
+
+/** The message validateWorkload refuses `variant` with, beside a minimal workload. */
+function refusal(variant: Record<string, unknown>): string {
+  try {
+    validateWorkload(
+      {
+        name: 'w',
+        description: 'd',
+        variants: [{ name: 'v', ...variant }],
+        params: { tenants: [{ name: 'h', lpid: 0, groups: 'all' }] },
+      },
+      'w.json',
+    );
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return (e as Error).message;
+  }
+  throw new Error('expected the variant to be refused');
+}
+
+describe("a variant's bugs in its definition", () => {
+  test('an unknown switch is refused as --bug refuses it, with the name it is a slip of', () => {
+    expect(refusal({ bugs: ['single-flsh'] })).toMatch(
+      /^w\.json: variants\[0\]\.bugs\[0\]: Expected one of .*single-flush.*, got `single-flsh` \(did you mean `single-flush`\?\)$/,
+    );
+  });
+
+  test('a switch given twice is refused at the repeat', () => {
+    expect(refusal({ bugs: ['single-flush', 'single-flush'] })).toBe(
+      'w.json: variants[0].bugs[1]: Expected each bug switch once, got `single-flush` again (bugs[0] has it)',
+    );
+  });
+
+  test("a switch the variant's own profile already carries is refused, as --profile with --bug is", () => {
+    expect(refusal({ profile: 'as-shipped', bugs: ['tce-entire-kill-ignored'] })).toBe(
+      "w.json: variants[0].bugs[0]: Expected a bug switch its profile as-shipped does not already carry, got `tce-entire-kill-ignored` (the profile switches it on; `npusim list` shows each profile's switches)",
+    );
+  });
+
+  test('a known switch reads, and a variant without any has none', () => {
+    const w = defineWorkload({
+      name: 'w',
+      description: 'd',
+      variants: [{ name: 'one', bugs: ['single-flush'] }, { name: 'none' }],
+      params: { tenants: [{ name: 'h', lpid: 0, groups: 'all' }] },
+    });
+    expect(w.variants.map((v) => v.bugs)).toEqual([['single-flush'], []]);
+  });
+});
+
+const json = (stdout: string) => JSON.parse(stdout) as RunResult;
+
+describe('flush-race: two flushes beside one, from the command line', () => {
+  test('its own run and variant single-flush side by side, each as expected, exit 0', async () => {
+    const out = await cli(['run', 'flush-race', '--seed', '1', '--inline']);
+    expect(out.code).toBe(0);
+    expect(out.stdout).toContain('two flush ATSDs after the invalidate (this run)');
+    // The variant is described with its switch, where a `set` would be.
+    expect(out.stdout).toMatch(
+      / {2}single-flush: one flush ATSD, as Linux before Feb 2018[\s\S]*\(--bug single-flush\)/,
+    );
+    expect(out.stdout.match(/: as expected/g)).toHaveLength(2);
+  });
+
+  test('--json: the variant carries its bugs, ran with them, and met its expectation', async () => {
+    const out = await cli(['run', 'flush-race', '--seed', '1', '--inline', '--json']);
+    expect(out.code).toBe(0);
+    const r = json(out.stdout);
+    expect(r.config.bugs).toEqual([]);
+    expect(r.label).toBe('two flush ATSDs after the invalidate');
+    expect(r.commandExitCode).toBe(0);
+    const [v] = r.variants!;
+    expect(v!.name).toBe('single-flush');
+    expect(v!.bugs).toEqual(['single-flush']);
+    expect(v!.expectation.met).toBe(true);
+    // Not judged as the command's --bug: its own expect is what it is declared for.
+    expect(v!.expectation.byBugs).toBeUndefined();
+    expect(v!.reproduce).toContain('--variant single-flush');
+    expect(v!.reproduce).toContain('--bug single-flush');
+  });
+
+  test('--bug single-flush makes the run variant single-flush, which is not run again', async () => {
+    const out = await cli([
+      'run',
+      'flush-race',
+      '--seed',
+      '1',
+      '--inline',
+      '--bug',
+      'single-flush',
+      '--json',
+    ]);
+    expect(unwrapped(out.stderr, 8)).toContain(
+      'variant single-flush not run: --bug single-flush makes this run that variant (the same parameters and bug switches)',
+    );
+    const r = json(out.stdout);
+    expect(r.sameAsVariant).toEqual({ name: 'single-flush', by: '--bug single-flush' });
+    expect(r.label).toBe('single-flush');
+    expect(r.expectation?.met).toBe(true);
+    expect(r.variants ?? []).toEqual([]);
+  });
+
+  test('--variant single-flush runs with its switch; its failure file replays exactly', async () => {
+    const dir = testTempDir('npusim-variant-bugs-');
+    const out = await cli([
+      'run',
+      '--failures',
+      dir,
+      'flush-race',
+      '--variant',
+      'single-flush',
+      '--seed',
+      '1',
+      '--inline',
+      '--json',
+    ]);
+    expect(out.code).toBe(1);
+    const r = json(out.stdout);
+    expect(r.config.bugs).toEqual(['single-flush']);
+    expect(r.label).toBe('single-flush');
+    expect(r.expectation?.met).toBe(true);
+    // The reproduce line names the switch: it runs the same configuration, so the same digest.
+    expect(r.reproduce).toMatch(/--variant single-flush .*--bug single-flush/);
+    const again = await cli([...r.reproduce.split(' ').slice(1), '--json', '--failures', dir]);
+    expect(json(again.stdout).digest).toBe(r.digest);
+    const file = r.failureFile!;
+    const recorded = JSON.parse(readFileSync(file, 'utf8'));
+    expect(recorded.options).toMatchObject({
+      variant: 'single-flush',
+      bugs: ['single-flush'],
+      variantBugs: ['single-flush'],
+    });
+    const replay = await cli(['replay', file]);
+    expect(replay.stdout).toContain('reproduced exactly');
+
+    // The workload's variant no longer switches the bug: refused as a changed `set` is.
+    const changed = {
+      ...flushRace,
+      variants: flushRace.variants.map((v) => ({ ...v, bugs: [] })),
+    };
+    expect(() =>
+      readFailureFile(readFileSync(file, 'utf8'), 'f.json', new Map([['flush-race', changed]])),
+    ).toThrow(
+      "f.json: options.variant: Expected variant `single-flush` of workload `flush-race` as it was when the failure was recorded, got a changed variant (it no longer switches on `single-flush`, which the run's variant did): the file cannot replay it exactly",
+    );
+  });
+});
+
+describe("the library's variant option", () => {
+  test("runWorkload({ variant: 'single-flush' }) runs with its switch, judged by what it expects", async () => {
+    const r = await runWorkload(flushRace, { variant: 'single-flush', seed: 1, durationTicks: 200_000_000 });
+    expect(r.config.bugs).toEqual(['single-flush']);
+    expect(r.label).toBe('single-flush');
+    expect(r.expectation?.met).toBe(true);
+  });
+
+  test("bugs: ['single-flush'] makes the own run variant single-flush, as --bug does", async () => {
+    const r = await runWorkload(flushRace, { bugs: ['single-flush'], seed: 1, durationTicks: 200_000_000 });
+    expect(r.sameAsVariant).toEqual({ name: 'single-flush', by: 'bugs=single-flush' });
+  });
+});
