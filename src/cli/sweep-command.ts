@@ -13,7 +13,7 @@
 
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { countText } from '../core/count-text.js';
 import { ConfigError } from '../core/errors.js';
 import { makeDirectory } from '../io/make-directory.js';
@@ -313,6 +313,22 @@ function nameSignal(summary: SweepSummary, signal: NodeJS.Signals | undefined): 
   stop.reasons = STOP_REASONS.filter((r) => reasons.has(r));
 }
 
+/**
+ * The summary as its file holds it: each failure file named from the summary's own directory (its
+ * name alone, as a sweep writes both there), where `--json` names it from where the sweep ran. QA:
+ * `../fy/inner/x.json` inside `fy/inner/sweep-summary.json` named nothing from there, for a job
+ * that archives the directory or reads the summary from elsewhere (a merge reads the name alone).
+ */
+function namedFromItsDirectory(summary: SweepSummary, path: string): SweepSummary {
+  const dir = dirname(resolve(path));
+  return {
+    ...summary,
+    failures: summary.failures.map((f) =>
+      f.file === null ? f : { ...f, file: relative(dir, resolve(f.file)) },
+    ),
+  };
+}
+
 /** The name of the sweep's summary file in its failures directory: one per shard. */
 function summaryName(args: SweepArgs): string {
   return args.shard === undefined
@@ -385,7 +401,7 @@ function writeSummary(
       // another sweep's shard summary of this configuration is never replaced (summary-file.ts).
       placed = placeSummary(args.failuresDir, summaryName(args), summary);
       path = placed.path;
-      writeWholeFile(path, `${JSON.stringify(summary, null, 2)}\n`);
+      writeWholeFile(path, `${JSON.stringify(namedFromItsDirectory(summary, path), null, 2)}\n`);
       written = path;
     } catch (e) {
       // The seeds ran: their summary still goes to stdout, and stderr says what was not written

@@ -64,6 +64,14 @@ describe('sweep --report FILE', () => {
     expect(r.stderr).toContain(`npusim: --report: written to \`${page}\`\n`);
     const summary = JSON.parse(readFileSync(join(failures, 'sweep-summary.json'), 'utf8')) as SweepSummary;
     expect(summary.failed).toBeGreaterThan(0);
+    // Its failure files named from its own directory, where they are (QA: named from where the
+    // sweep ran, which opened nothing from elsewhere); --json names them from where it ran.
+    const files = summary.failures.map((f) => f.file);
+    expect(files.length).toBe(summary.failed);
+    for (const f of files) {
+      expect(f).toMatch(/^flush-race-seed\d+-[^/]+\.json$/);
+      expect(existsSync(join(failures, f!))).toBe(true);
+    }
     const html = readFileSync(page, 'utf8');
     // The text the command printed, whole, at the top.
     expect(htmlText(html)).toContain(r.stdout.trimEnd());
@@ -79,7 +87,7 @@ describe('sweep --report FILE', () => {
     expect(failing.map(([seed, , rule, , replay]) => [Number(seed), rule, htmlText(replay!)])).toEqual(
       [...summary.failures]
         .sort((a, b) => a.seed - b.seed)
-        .map((f) => [f.seed, f.rule, `npusim replay ${f.file}`]),
+        .map((f) => [f.seed, f.rule, `npusim replay ${join(failures, f.file!)}`]),
     );
     const firstRules = new Map<string, number>();
     for (const f of summary.failures) firstRules.set(f.rule, (firstRules.get(f.rule) ?? 0) + 1);
