@@ -6,24 +6,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import { unwrapped } from '../fixtures/unwrapped.js';
-import { cli } from './cli-harness.js';
+import { cli, FAILING_RUN } from './cli-harness.js';
+
+/** flush-race with one flush, stopped at its first finding (16.66 us on seed 1). */
+const STOPPED = [...FAILING_RUN, '--duration', '200us', '--stop-on-first', '--no-failure-file'];
 
 describe('run --stop-on-first on threads', () => {
   it('says it runs again to the stop, and its summary says the figures are that run’s', async () => {
-    const r = await cli([
-      'run',
-      'flush-race',
-      '--bug',
-      'single-flush',
-      '--seed',
-      '1',
-      '--duration',
-      '200us',
-      '--stop-on-first',
-      '--workers',
-      '2',
-      '--no-failure-file',
-    ]);
+    const r = await cli([...STOPPED, '--workers', '2']);
     expect(r.code, r.stderr).toBe(1);
     const stop = /status violation/.test(r.stdout)
       ? /simulated (\S+ \S+) of 200 us/.exec(r.stdout)?.[1]
@@ -40,19 +30,7 @@ describe('run --stop-on-first on threads', () => {
   }, 60_000);
 
   it('an inline run stops once and says nothing of a second run', async () => {
-    const r = await cli([
-      'run',
-      'flush-race',
-      '--bug',
-      'single-flush',
-      '--seed',
-      '1',
-      '--duration',
-      '200us',
-      '--stop-on-first',
-      '--inline',
-      '--no-failure-file',
-    ]);
+    const r = await cli([...STOPPED, '--inline']);
     expect(r.code, r.stderr).toBe(1);
     expect(r.stderr).not.toContain('running again');
     expect(r.stdout).not.toContain('run again to its stop');
