@@ -196,7 +196,16 @@ async function runAndReport(
   }
   // A signal that came as the run ended stopped nothing: its result is whole (and a workload's
   // variants do not start: run-variants.ts).
-  if (interrupt.stopped && raw.stopped !== 'interrupted')
+  // Unless it stopped a threaded run's second pass to its first finding (runtime/threaded-runtime.ts):
+  // the run is whole, its figures the first pass's (QA: "its result is whole" above a summary
+  // saying they count past the stop).
+  if (interrupt.stopped && raw.rerunToStop?.completed === false)
+    io.stderr.write(
+      sayText(
+        'the signal stopped the run again to its first finding: its findings are whole, its figures those of the first run, which count what other threads handled past the stop (the summary says so)',
+      ),
+    );
+  else if (interrupt.stopped && raw.stopped !== 'interrupted')
     io.stderr.write('npusim: the run ended before the signal could stop it: its result is whole\n');
   // Kept while the outputs are written: a signal now lets them finish (interrupt.ts).
   interrupt.runOver();

@@ -242,7 +242,9 @@ function engineFigures(raw: RawRun, simulatedTicks: number): RunResult['engine']
     }),
     placement: raw.placement ?? raw.host,
     ...(raw.threadsKept === undefined ? {} : { threadsKept: raw.threadsKept }),
-    ...(raw.figuresToStop === true ? { figuresToStop: true } : {}),
+    ...(raw.rerunToStop === undefined
+      ? {}
+      : { figuresToStop: raw.rerunToStop.completed, rerunWallMs: raw.rerunToStop.wallMs }),
     // An inline run's host is this process: its machine's cores (QA: 0 read as a real count).
     cores: raw.cores ?? availableParallelism(),
     ...(raw.hostsChecked === undefined ? {} : { hostsChecked: raw.hostsChecked }),

@@ -261,10 +261,16 @@ export interface RunResult {
     /**
      * Threaded, stopped at its first finding: true when its model figures (counts, latencies,
      * links, conservation, actor states) come from a second pass run to the stop tick, the inline
-     * run's (runtime/threaded-runtime.ts); absent where they may count past the stop (a free run,
-     * a second pass stopped by a signal, a result written before 0.10.0 had it).
+     * run's (runtime/threaded-runtime.ts); false when a signal stopped that pass, and absent where
+     * none was made (a free run, a result written before it existed): then they may count past
+     * the stop.
      */
     figuresToStop?: boolean;
+    /**
+     * The second pass's wall time, in ms, where one was made (`figuresToStop` present): the run's
+     * `wallMs`, and the rates here, are the first pass's.
+     */
+    rerunWallMs?: number;
     /** The cores the host had (os.availableParallelism(): inline runs too, for their hint). */
     cores: number;
     /**

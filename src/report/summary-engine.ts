@@ -412,13 +412,17 @@ export function waitBucketTexts(waits: WaitFigures): string[] {
 
 /**
  * After the placement: the run started on threads the run before it left (worker-set.ts), and a
- * run stopped at a finding whose figures a second pass to the stop gave (threaded-runtime.ts): its
- * wall time and events/s are both passes'.
+ * run stopped at a finding whose figures a second pass to the stop gave (threaded-runtime.ts), with
+ * that pass's wall time (the run's, and its rates, are the first pass's).
  */
 export function keptText(e: RunResult['engine']): string {
   const kept = e.threadsKept === true ? ', on threads kept from the run before' : '';
   const again =
-    e.figuresToStop === true ? '; run again to its stop for exact figures (the wall time is both runs)' : '';
+    e.figuresToStop === undefined
+      ? ''
+      : e.figuresToStop
+        ? `; run again to its stop for exact figures (another ${formatWall(e.rerunWallMs ?? 0)} wall)`
+        : '; its run again to its stop for exact figures was stopped by a signal';
   return `${kept}${again}`;
 }
 

@@ -121,10 +121,13 @@ export interface RawRun {
    */
   threadsKept?: boolean;
   /**
-   * Threaded, stopped at its first finding: its model figures come from a second pass run to the
-   * stop tick (threaded-runtime.ts "Figures up to the stop"), so none counts past the stop.
+   * Threaded, stopped at its first finding: the second pass run to the stop tick for its figures
+   * (threaded-runtime.ts "Figures up to the stop"), its wall time, and whether it ran to its end:
+   * completed, the model figures are its own and none counts past the stop; stopped by a signal
+   * (before it began: wallMs 0), they are the first pass's. `wallMs` above is the first pass's,
+   * which the engine's rates and the workers' figures are over.
    */
-  figuresToStop?: boolean;
+  rerunToStop?: { wallMs: number; completed: boolean };
   /** The cores the host had (a threaded run's hint compares workers with them). */
   cores?: number;
   /** `--check-hosts`: both hosts' event digests (the run itself is the asked host's). */

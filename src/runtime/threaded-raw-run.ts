@@ -80,8 +80,10 @@ export function assemble(
  * heard of it, and only their digests roll back; `exact`'s never passed it. So every figure of the
  * model (reports: counts, latencies, unfinished operations, in flight at the end; links, per-edge
  * counts, traces, tails, choices) is `exact`'s, as the inline runtime gives them; the engine's own
- * (workers, rings, placement) are `found`'s, and its wall time is both passes'. The two passes
- * must agree on every actor's digest and events: both are the run up to the stop.
+ * (workers, rings, placement, wall time) are `found`'s, so its rates are over the pass its workers'
+ * figures come from (QA: events/s and parks/s over both passes read half), and `exact`'s wall time
+ * is said apart (`rerunToStop`). The two passes must agree on every actor's digest and events:
+ * both are the run up to the stop.
  */
 export function withFiguresToStop(found: RawRun, exact: RawRun, seed: number): RawRun {
   found.actorDigests.forEach((digest, a) => {
@@ -96,13 +98,13 @@ export function withFiguresToStop(found: RawRun, exact: RawRun, seed: number): R
     endTick: found.endTick,
     reachedTick: found.reachedTick,
     stopped: found.stopped,
-    wallMs: found.wallMs + exact.wallMs,
+    wallMs: found.wallMs,
     rings: found.rings,
     workers: found.workers,
     ...(found.placement === undefined ? {} : { placement: found.placement }),
     ...(found.cores === undefined ? {} : { cores: found.cores }),
     ...(found.threadsKept === undefined ? {} : { threadsKept: found.threadsKept }),
-    figuresToStop: true,
+    rerunToStop: { wallMs: exact.wallMs, completed: true },
   };
 }
 

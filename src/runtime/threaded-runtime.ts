@@ -28,7 +28,7 @@
  * WorkerSet between the passes), and reports that pass's model figures: the inline run's
  * (threaded-raw-run.ts withFiguresToStop, which asserts both passes' digests agree). It costs
  * the run's time to S once more. A stop request before or during the second pass leaves the
- * first pass's result, whose figures count past the stop.
+ * first pass's result, whose figures count past the stop, marked so (RawRun.rerunToStop).
  */
 
 import { availableParallelism } from 'node:os';
@@ -171,7 +171,9 @@ async function runWorkers<C>(
   const workerSet = options.workerSet ?? own;
   try {
     const found = await runPass(machineUrl, config, { ...options, workerSet }, control);
-    if (found.stopped !== 'first-finding' || !toStop || control.stopRequested) return found;
+    if (found.stopped !== 'first-finding' || !toStop) return found;
+    // A signal before the second pass began: none runs, and the figures are the first pass's.
+    if (control.stopRequested) return { ...found, rerunToStop: { wallMs: 0, completed: false } };
     // A command given between the passes waits for the second pass's workers (ControlPlane.attach).
     control.remotes = [];
     // Said first, so the progress of the second pass, from 0 to S, does not read as the run going
@@ -184,7 +186,8 @@ async function runWorkers<C>(
       { ...options, workerSet, endTick: found.reachedTick, stopOnFirst: false },
       control,
     );
-    if (exact.stopped !== 'end' || control.stopRequested) return found;
+    if (exact.stopped !== 'end' || control.stopRequested)
+      return { ...found, rerunToStop: { wallMs: exact.wallMs, completed: false } };
     return withFiguresToStop(found, exact, options.seed);
   } finally {
     control.finished = true;

@@ -22,11 +22,34 @@ describe('run --stop-on-first on threads', () => {
     expect(unwrapped(r.stderr, 8)).toContain(
       `npusim: stopped at the first finding at ${stop}; running again to it on the same threads, so that no figure counts what other threads handled past it (--inline runs once)`,
     );
-    expect(unwrapped(r.stdout, 4)).toContain(
-      'run again to its stop for exact figures (the wall time is both runs)',
+    // The second run's wall time said apart: the run's own, and its rates, are the first run's.
+    expect(unwrapped(r.stdout, 4)).toMatch(
+      /run again to its stop for exact figures \(another [\d.]+ m?s wall\)/,
     );
     // The past-stop note is for runs whose figures do count past it (Ctrl-C, --free).
     expect(r.stdout).not.toContain('stopped at the first finding on threads');
+  }, 60_000);
+
+  it('Ctrl-C as it runs again to the stop: said, and its figures are the first run’s, which count past the stop', async () => {
+    let sent = false;
+    // In this process: the line is written before the second run starts, so the signal is heard
+    // before it or while it runs, every time; either way it does not complete.
+    const r = await cli([...STOPPED, '--workers', '2'], (soFar) => {
+      if (!sent && /running again to it/.test(soFar)) {
+        sent = true;
+        process.emit('SIGINT', 'SIGINT');
+      }
+    });
+    expect(sent).toBe(true);
+    expect(r.code, r.stderr).toBe(1);
+    expect(unwrapped(r.stderr, 8)).toContain(
+      'npusim: the signal stopped the run again to its first finding: its findings are whole, its figures those of the first run, which count what other threads handled past the stop (the summary says so)',
+    );
+    expect(r.stderr).not.toContain('its result is whole');
+    expect(unwrapped(r.stdout, 4)).toContain(
+      'its run again to its stop for exact figures was stopped by a signal',
+    );
+    expect(unwrapped(r.stdout, 8)).toContain('stopped at the first finding on threads');
   }, 60_000);
 
   it('an inline run stops once and says nothing of a second run', async () => {

@@ -69,6 +69,14 @@ describe('stop at the first finding', () => {
       expect(threaded.contention).toEqual(inline.contention);
       expect(threaded.conservation).toEqual(inline.conservation);
       expect(threaded.actorStates).toEqual(inline.actorStates);
+      // Its figures are the second pass's, whose wall time is said apart; the run's own wall time
+      // and rates are the first pass's (QA: over both, events/s and parks/s read half).
+      expect(threaded.engine.figuresToStop).toBe(true);
+      expect(threaded.engine.rerunWallMs).toBeGreaterThan(0);
+      expect(threaded.engine.eventsPerSecond).toBeCloseTo(
+        threaded.engine.events / (threaded.wallMs / 1000),
+        0,
+      );
       // The second pass to the stop ran on the first pass's threads, and left none behind.
       expect(liveWorkerCount()).toBe(0);
     },
