@@ -9,6 +9,10 @@ import { defineWorkload } from '../src/model/scenario/workload.js';
  * every GPU, but no driver gives it a context, so with the fixed firmware it stays without VALID and
  * the shootdowns pass it by. With `--bug atsd-no-valid-bdf` (the firmware before the fix) the map set
  * VALID, the NPU sends it every ATSD, and the first shootdown on NPU 0 hangs (exit 3).
+ * The clean run is a v4.12-v4.20 host's, which only mapped a GPU at boot: v5.0-v5.12's boot also
+ * inits a host context for every GPU (pnv_npu2_map_lpar_dev), which the model does not, so what
+ * the fix gives a v5 host with such a GPU is not established (docs/theory-of-operation.md section
+ * 3, the XTS row's text; QA).
  */
 export default defineWorkload({
   name: 'atsd-hang',
