@@ -14,6 +14,7 @@ import { policyNotInProfile } from '../model/scenario/profile-policy.js';
 import { DEFAULT_PROFILE, PROFILES, type Profile, type ProfileName } from '../model/scenario/profiles.js';
 import type { Expectation, Workload } from '../model/scenario/workload.js';
 import { formatDuration } from '../report/duration.js';
+import { variantSetText } from '../report/variant-set-text.js';
 import { loadWorkloads } from '../runtime/workload-registry.js';
 
 const expectsText = (e: Expectation) => (e === 'clean' ? 'clean' : e.join(' or '));
@@ -42,8 +43,16 @@ export function runLines(w: Workload): string[] {
     ...w.variants.map((v) => {
       // The variant's policy: its `set`'s (validated against the parameters at load), else the workload's.
       const policy = typeof v.set.policy === 'string' ? (v.set.policy as GroupPolicy) : w.params.policy;
-      const profile = v.profile === undefined ? '' : `--profile ${v.profile}, `;
-      return `variant ${v.name}: ${v.description ?? JSON.stringify(v.set)} (${profile}expects ${expectsText(v.expect)}${policyNote(v.profile ?? DEFAULT_PROFILE, policy)})`;
+      // The options that make the variant another machine, as `npusim run` takes them: its profile
+      // and its switches (`--bug single-flush`, as the answer's table names them: variant-set-text.ts),
+      // so a variant that differs only by a switch does not read as one that changes nothing (QA:
+      // flush-race's `single-flush` named no switch, and one without a description printed `{}`).
+      const options = [v.profile === undefined ? '' : `--profile ${v.profile}`, variantSetText({}, v.bugs)]
+        .filter((x) => x !== '')
+        .map((x) => `${x}, `)
+        .join('');
+      const what = v.description ?? (variantSetText(v.set) || 'sets no parameter');
+      return `variant ${v.name}: ${what} (${options}expects ${expectsText(v.expect)}${policyNote(v.profile ?? DEFAULT_PROFILE, policy)})`;
     }),
   ];
 }

@@ -393,8 +393,8 @@ function checkVariantUnchanged(file: FailureFile, where: string, workload: Workl
 
 /**
  * A variant's `bugs` as the workload declares it now must be the switches the run's variant
- * turned on (`options.variantBugs`; absent, none): a switch added or dropped since makes the
- * variant another machine, refused as a changed `set` is. The replay itself would run the
+ * turned on (`options.variantBugs`; absent, none): a switch dropped since, or one added that the
+ * run did not have (`options.bugs`), makes the variant another machine, refused as a changed `set` is. The replay itself would run the
  * recorded `bugs` either way, but its reproduce line's `--variant` would then name a variant that
  * is no longer the one that ran.
  */
@@ -409,7 +409,11 @@ function checkVariantBugsUnchanged(file: FailureFile, where: string, workload: W
       `Expected a switch the run had (options.bugs), got ${gotText(was[missing]!)}: the file contradicts itself`,
     );
   const now = variantRunBugs([], v, file.options.profile as ProfileName);
-  const added = now.filter((b) => !was.includes(b));
+  // A switch the variant gained that the run had anyway (its `--bug`: a file written before the
+  // variant switched it, or before variants had `bugs`) leaves the machine the run was: the replay
+  // runs `options.bugs`, and the reproduce line reads back to the same list (variant-bugs.ts).
+  // Only one the run did not have makes it another machine (QA: such a file was refused).
+  const added = now.filter((b) => !was.includes(b) && !file.options.bugs.includes(b));
   const dropped = was.filter((b) => !(now as readonly string[]).includes(b));
   if (added.length === 0 && dropped.length === 0) return;
   const list = (bugs: readonly string[]) => bugs.map((b) => `\`${b}\``).join(', ');

@@ -72,6 +72,23 @@ function nameOf<const T extends readonly [string, ...string[]]>(names: T) {
   });
 }
 
+/**
+ * A list of bug switches, each once, as the command line makes them (scenario-config.ts): a
+ * repeat is refused at itself, naming the item that has it (`field` is the list's name).
+ */
+function bugSwitches(field: string) {
+  return z.array(nameOf(BUG_NAMES as [string, ...string[]])).superRefine((bugs, ctx) => {
+    bugs.forEach((b, i) => {
+      if (bugs.indexOf(b) !== i)
+        ctx.addIssue({
+          code: 'custom',
+          path: [i],
+          message: `Expected each bug switch once, got ${gotText(b)} again (${field}[${bugs.indexOf(b)}] has it)`,
+        });
+    });
+  });
+}
+
 /** A seed's refusal, as `--seed` words it: a seed past 2^53-1 would not read back as itself. */
 const SEED_EXPECTED = `Expected an integer seed ${SEED_RANGE_TEXT}`;
 
@@ -105,16 +122,7 @@ export const fileSchema = strictFields('a failure file field', {
     // Each once, as the command line makes them (scenario-config.ts): a switch twice is another
     // configuration, whose digest differs, so a file with one would replay as not reproduced (5)
     // instead of being refused for what it is (QA).
-    bugs: z.array(nameOf(BUG_NAMES as [string, ...string[]])).superRefine((bugs, ctx) => {
-      bugs.forEach((b, i) => {
-        if (bugs.indexOf(b) !== i)
-          ctx.addIssue({
-            code: 'custom',
-            path: [i],
-            message: `Expected each bug switch once, got ${gotText(b)} again (bugs[${bugs.indexOf(b)}] has it)`,
-          });
-      });
-    }),
+    bugs: bugSwitches('bugs'),
     profile: nameOf(Object.keys(PROFILES) as [string, ...string[]]),
     stopOnFirst: z.boolean(),
     crashAt: strictFields('a crashAt field', {
@@ -138,9 +146,10 @@ export const fileSchema = strictFields('a failure file field', {
     /**
      * The switches of `bugs` the variant turned on itself (its `bugs`, workload.ts), absent when
      * none: `bugs` holds them with the command's, so only this says which were the variant's, and
-     * a replay refuses a variant that switches others now, as it refuses a changed `set`.
+     * a replay refuses a variant that switches others now, as it refuses a changed `set`. Each
+     * once, as a variant's own `bugs` are (QA: a repeat here was taken without a word).
      */
-    variantBugs: z.array(nameOf(BUG_NAMES as [string, ...string[]])).optional(),
+    variantBugs: bugSwitches('variantBugs').optional(),
     /** `--set` overrides, already in `workload.params`: kept for the reproduce line. */
     set: z.array(strictFields('a set field', { path: z.string().min(1), value: z.unknown() })).optional(),
   }),

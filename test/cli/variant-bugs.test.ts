@@ -7,10 +7,12 @@
  * `--variant`, the library's `variant`, failure files and their replay), a run with exactly its
  * switches is that variant, and a definition that names a switch wrongly is refused at load.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { runWorkload } from '../../src/api/run-workload.js';
+import { runLines } from '../../src/cli/list-command.js';
 import { ConfigError } from '../../src/core/errors.js';
+import { overridesText } from '../../src/model/scenario/matched-variant.js';
 import { defineWorkload, validateWorkload } from '../../src/model/scenario/workload.js';
 import type { RunResult } from '../../src/report/run-result.js';
 import { readFailureFile } from '../../src/repro/failure-file-read.js';
@@ -178,6 +180,104 @@ describe("the library's variant option", () => {
 
   test("bugs: ['single-flush'] makes the own run variant single-flush, as --bug does", async () => {
     const r = await runWorkload(flushRace, { bugs: ['single-flush'], seed: 1, durationTicks: 200_000_000 });
-    expect(r.sameAsVariant).toEqual({ name: 'single-flush', by: 'bugs=single-flush' });
+    // Said as the library's option, a list, as `set.policy=per-gpu` is (QA: `bugs=single-flush`
+    // read as an option runWorkload does not take).
+    expect(r.sameAsVariant).toEqual({ name: 'single-flush', by: 'bugs=["single-flush"]' });
+  });
+
+  test('a variant of several switches is said as one list, beside the other options as typed', () => {
+    const text = overridesText([
+      { path: 'profile', value: 'as-shipped', by: 'profile' },
+      { path: 'bugs', value: 'single-flush', by: 'bugs' },
+      { path: 'bugs', value: 'descending-order', by: 'bugs' },
+      { path: 'policy', value: 'per-gpu', by: 'set.policy' },
+    ]);
+    expect(text).toBe('profile=as-shipped bugs=["single-flush","descending-order"] set.policy=per-gpu');
+    // The command line's repeat --bug, as typed.
+    expect(
+      overridesText([
+        { path: 'bugs', value: 'single-flush', by: '--bug' },
+        { path: 'bugs', value: 'descending-order', by: '--bug' },
+      ]),
+    ).toBe('--bug single-flush --bug descending-order');
+  });
+});
+
+describe('npusim list: a variant with bugs', () => {
+  test("flush-race's single-flush names its switch where a profile variant names its profile", () => {
+    const line = runLines(flushRace).find((l) => l.startsWith('variant single-flush: '));
+    expect(line).toMatch(/ \(--bug single-flush, expects translation\.stale-ats or /);
+  });
+
+  test('one without a description says its switches, not `{}`', () => {
+    const w = defineWorkload({
+      name: 'w',
+      description: 'd',
+      variants: [
+        { name: 'one', bugs: ['single-flush', 'descending-order'] },
+        { name: 'set', set: { policy: 'per-gpu' }, bugs: ['single-flush'] },
+      ],
+      params: { tenants: [{ name: 'h', lpid: 0, groups: 'all' }] },
+    });
+    const [, one, set] = runLines(w);
+    expect(one).toBe(
+      'variant one: sets no parameter (--bug single-flush --bug descending-order, expects clean)',
+    );
+    expect(set).toBe('variant set: policy=per-gpu (--bug single-flush, expects clean)');
+  });
+});
+
+describe("a failure file's variantBugs on replay", () => {
+  /** A failure file of `--variant single-flush --bug single-flush`, as recorded now. */
+  async function recorded(): Promise<{ file: string; text: string }> {
+    const dir = testTempDir('npusim-variant-bugs-replay-');
+    const out = await cli([
+      'run',
+      '--failures',
+      dir,
+      'flush-race',
+      '--variant',
+      'single-flush',
+      '--bug',
+      'single-flush',
+      '--seed',
+      '1',
+      '--inline',
+      '--json',
+    ]);
+    expect(out.code).toBe(1);
+    const file = json(out.stdout).failureFile!;
+    return { file, text: readFileSync(file, 'utf8') };
+  }
+
+  test('a file from before the variant had the switch, whose run had it by --bug, replays exactly', async () => {
+    const { file, text } = await recorded();
+    const old = JSON.parse(text);
+    expect(old.options).toMatchObject({ bugs: ['single-flush'], variantBugs: ['single-flush'] });
+    delete old.options.variantBugs;
+    writeFileSync(file, JSON.stringify(old, null, 2));
+    const replay = await cli(['replay', file]);
+    expect(replay.stderr).not.toContain('changed variant');
+    expect(replay.stdout).toContain('reproduced exactly');
+    // A switch the run did not have is still a changed variant, and only that one is named.
+    const more = {
+      ...flushRace,
+      variants: flushRace.variants.map((v) => ({ ...v, bugs: [...v.bugs, 'descending-order' as const] })),
+    };
+    expect(() => readFailureFile(JSON.stringify(old), 'f.json', new Map([['flush-race', more]]))).toThrow(
+      "f.json: options.variant: Expected variant `single-flush` of workload `flush-race` as it was when the failure was recorded, got a changed variant (it switches on `descending-order` now, which the run's variant did not): the file cannot replay it exactly",
+    );
+  });
+
+  test('a switch twice in variantBugs is refused at the repeat, exit 2', async () => {
+    const { file, text } = await recorded();
+    const edited = JSON.parse(text);
+    edited.options.variantBugs = ['single-flush', 'single-flush'];
+    writeFileSync(file, JSON.stringify(edited, null, 2));
+    const replay = await cli(['replay', file]);
+    expect(replay.code).toBe(2);
+    expect(unwrapped(replay.stderr, 8)).toContain(
+      `${file}: options.variantBugs[1]: Expected each bug switch once, got \`single-flush\` again (variantBugs[0] has it)`,
+    );
   });
 });

@@ -92,16 +92,23 @@ export function matchedVariant(
 
 /**
  * The overrides as typed, for the line that says what made the run the variant: `--policy
- * per-gpu`, `--set host.guestAtsd=first-link`, `set.policy=per-gpu`; `the options` when none
- * reaches a parameter the variant sets (a match by the overrides as a whole).
+ * per-gpu`, `--set host.guestAtsd=first-link`, `set.policy=per-gpu`, `--bug single-flush`;
+ * `the options` when none reaches a parameter the variant sets (a match by the overrides as a
+ * whole). The library's `bugs` is one option, a list: its switches are said as one, as a list
+ * (`bugs=["single-flush"]`), where the command line repeats `--bug` (QA: `bugs=single-flush`
+ * read as an option the library does not take).
  */
 export function overridesText(overrides: readonly ParamOverride[]): string {
   if (overrides.length === 0) return 'the options';
+  const listed = (o: ParamOverride) => o.path === 'bugs' && !o.by.startsWith('--');
+  const switches = overrides.filter(listed).map((o) => o.value);
   return overrides
-    .map((o) => {
+    .flatMap((o, i) => {
+      // The list at its first switch's place; the others are in it.
+      if (listed(o)) return overrides.findIndex(listed) === i ? [`${o.by}=${JSON.stringify(switches)}`] : [];
       const text = typeof o.value === 'string' ? o.value : JSON.stringify(o.value);
       // An option of its own takes its value after a space; a path (`--set P`, `set.P`) after `=`.
-      return o.by.startsWith('--') && !o.by.startsWith('--set ') ? `${o.by} ${text}` : `${o.by}=${text}`;
+      return [o.by.startsWith('--') && !o.by.startsWith('--set ') ? `${o.by} ${text}` : `${o.by}=${text}`];
     })
     .join(' ');
 }
