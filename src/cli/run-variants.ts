@@ -16,6 +16,7 @@ import { carriedBugs } from '../model/scenario/carried-bugs.js';
 import { matchedVariant, overridesText } from '../model/scenario/matched-variant.js';
 import { parseParamPath, valueAtPath } from '../model/scenario/param-path.js';
 import { configPolicyWarning } from '../model/scenario/profile-policy.js';
+import type { ProfileName } from '../model/scenario/profiles.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import { sameJson } from '../model/scenario/same-json.js';
 import type { Variant, Workload } from '../model/scenario/workload.js';
@@ -123,6 +124,26 @@ export function planVariants(
       io.stderr.write(
         sayText(
           `variant ${v.name} not run: ${sameAs.by} makes this run that variant (the same parameters${sameAs.variant.bugs.length > 0 ? ' and bug switches' : ''}), judged by what it expects`,
+        ),
+      );
+      continue;
+    }
+    // A variant whose own switches the command's --profile carries, all of them, and whose `set`
+    // changes nothing: its run is this run (variant-bugs.ts leaves carried switches out), which
+    // the table showed twice, labelled as if it switched them, with two failure files (QA).
+    const ownCarried = args.profile === undefined ? [] : carriedBugs(v.bugs, args.profile as ProfileName);
+    if (
+      v.profile === undefined &&
+      v.bugs.length > 0 &&
+      ownCarried.length === v.bugs.length &&
+      sameJson(
+        applySets(workload.params, v.set, (path) => path),
+        applySets(workload.params, {}, (path) => path),
+      )
+    ) {
+      io.stderr.write(
+        sayText(
+          `variant ${v.name} not run: --profile ${args.profile} already carries its ${ownCarried.map((bug) => `--bug ${bug}`).join(', ')}, so it is this run (the same machine)`,
         ),
       );
       continue;

@@ -281,3 +281,37 @@ describe("a failure file's variantBugs on replay", () => {
     );
   });
 });
+
+describe("a variant whose switches the command's profile carries", () => {
+  test('is this run on that profile: not run again, and said so (QA: run twice, labelled as if it switched them)', async () => {
+    const dir = testTempDir('npusim-variant-carried-');
+    const file = `${dir}/w.json`;
+    writeFileSync(
+      file,
+      JSON.stringify({
+        name: 'my-tce',
+        description: 'a variant whose switch as-shipped carries',
+        variants: [{ name: 'unpin', bugs: ['unpin-before-kill'], expect: 'clean' }],
+        params: { durationTicks: 20_000_000, tenants: [{ name: 'vm1', lpid: 1, groups: 'all' }] },
+      }),
+    );
+    const r = await cli([
+      'run',
+      file,
+      '--seed',
+      '1',
+      '--inline',
+      '--profile',
+      'as-shipped',
+      '--no-failure-file',
+    ]);
+    expect(unwrapped(r.stderr, 8)).toContain(
+      'npusim: variant unpin not run: --profile as-shipped already carries its --bug unpin-before-kill, so it is this run (the same machine)',
+    );
+    expect(r.stdout).not.toMatch(/answer \(this run and its 1 variant/);
+    // On the default profile the variant is another machine, and runs beside the run.
+    const fixed = await cli(['run', file, '--seed', '1', '--inline', '--no-failure-file']);
+    expect(fixed.stderr).not.toContain('variant unpin not run');
+    expect(fixed.stderr).toContain('npusim: variant 1 of 1, unpin');
+  }, 60_000);
+});
