@@ -19,7 +19,7 @@ import { gotText } from '../core/shown-text.js';
 import { peerDrawsIdle } from '../model/actors/peer-reach.js';
 import { runProcesses } from '../model/actors/run-processes.js';
 import { policyWithoutEffect } from '../model/scenario/policy-reach.js';
-import { configPolicyWarning } from '../model/scenario/profile-policy.js';
+import { configBugsWarning, configPolicyWarning } from '../model/scenario/profile-policy.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import type { Workload } from '../model/scenario/workload.js';
 import { asMatchedVariant, describedResult } from '../report/described-result.js';
@@ -96,6 +96,8 @@ async function runWithWorkers(args: RunArgs, io: CliIo, workers: WorkerSet): Pro
   // Said before the run, not refused: a what-if on a release is a fair question (profile-policy.ts).
   const policyWarning = configPolicyWarning(config);
   if (policyWarning !== undefined) io.stderr.write(sayText(`warning: ${policyWarning}`));
+  const bugsWarning = configBugsWarning(config);
+  if (bugsWarning !== undefined) io.stderr.write(sayText(`warning: ${bugsWarning}`));
   sayInertBugs(
     config,
     io,

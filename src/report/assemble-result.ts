@@ -44,7 +44,7 @@ import type { Violation } from '../model/check/violation.js';
 import { totalCounts } from '../model/choice/chooser.js';
 import { pctBoundOf } from '../model/choice/pct.js';
 import type { LinkStats } from '../model/platform/link-timing.js';
-import { configPolicyWarning } from '../model/scenario/profile-policy.js';
+import { configBugsWarning, configPolicyWarning } from '../model/scenario/profile-policy.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import { combineDigests } from '../runtime/digest.js';
 import type { FreeFigures } from '../runtime/free/free-log.js';
@@ -495,8 +495,15 @@ function checkConservation(
   };
 }
 
-/** `policyNotInProfile` when the run's policy is not one its profile's releases had. */
-function policyWarning(config: RunConfig): { policyNotInProfile?: string } {
+/**
+ * `policyNotInProfile` when the run's policy is not one its profile's releases had, and
+ * `bugsNotInProfile` when it switches on a bug they did not carry.
+ */
+function policyWarning(config: RunConfig): { policyNotInProfile?: string; bugsNotInProfile?: string } {
   const warning = configPolicyWarning(config);
-  return warning === undefined ? {} : { policyNotInProfile: warning };
+  const bugs = configBugsWarning(config);
+  return {
+    ...(warning === undefined ? {} : { policyNotInProfile: warning }),
+    ...(bugs === undefined ? {} : { bugsNotInProfile: bugs }),
+  };
 }

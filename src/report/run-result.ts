@@ -202,6 +202,11 @@ export interface RunResult {
    * print (model/scenario/profile-policy.ts). The run is a what-if, not refused.
    */
   policyNotInProfile?: string;
+  /**
+   * Set when the run switches on a bug its profile's releases did not carry (`--profile as-shipped
+   * --bug atsd-no-valid-bdf`: skiboot v6.0 fixed it, before as-shipped's v6.8): a what-if too.
+   */
+  bugsNotInProfile?: string;
   /** The run's digest: events, behaviour-changing configuration and findings (outcome-digest.ts). */
   digest: string;
   /** The hash of the actors' event streams alone (what --check-hosts compares). */

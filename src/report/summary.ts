@@ -87,6 +87,8 @@ export function formatSummary(result: RunResult, options: SummaryOptions = { col
   // A what-if on a release (its policy is not one the release had) says so where the run is named.
   if (result.policyNotInProfile !== undefined)
     out.push(...labelled(`  ${style('yellow', 'warning:')} `, result.policyNotInProfile));
+  if (result.bugsNotInProfile !== undefined)
+    out.push(...labelled(`  ${style('yellow', 'warning:')} `, result.bugsNotInProfile));
   // So does each variant that is one, named (QA: `multi-tenant --profile as-shipped` warned of its
   // own run's per-gpu-isolated only, though its per-gpu variant was as much a what-if).
   for (const v of result.variants ?? [])

@@ -947,9 +947,18 @@ describe('summary', () => {
     expect(assembleResult(shipped, plan, raw([report(0), report(1)])).policyNotInProfile).toMatch(
       /^policy per-gpu /,
     );
-    // as-shipped with the policy it had: no warning.
-    const socket = { ...shipped, params: { ...config.params, policy: 'per-socket' as const } };
+    // as-shipped with the policy it had and none but its own switches: no warning.
+    const socket = { ...shipped, bugs: [], params: { ...config.params, policy: 'per-socket' as const } };
     expect(lines(socket)[1]).toMatch(/^ {2}simulated /);
+    // A switch its releases did not carry (this config's single-flush, fixed in Feb 2018): a
+    // what-if as well, said the same way (QA: nothing said it).
+    const withBug = { ...socket, bugs: ['single-flush' as const] };
+    expect(lines(withBug)[1]).toBe(
+      '  warning: --bug single-flush is not in profile as-shipped (Linux v5.12 and skiboot v6.8 had it fixed, or never had it): a what-if on that release, not the machine as it shipped',
+    );
+    expect(assembleResult(withBug, plan, raw([report(0), report(1)])).bugsNotInProfile).toMatch(
+      /^--bug single-flush is not in profile as-shipped/,
+    );
   });
 
   it('summary: colours only when asked, and only on a TTY without NO_COLOR', () => {
