@@ -20,6 +20,7 @@ import { makeDirectory } from '../io/make-directory.js';
 import { peerDrawsIdle } from '../model/actors/peer-reach.js';
 import { pctBoundOf } from '../model/choice/pct.js';
 import { matchedVariant, overridesText } from '../model/scenario/matched-variant.js';
+import { configBugsWarning, configPolicyWarning } from '../model/scenario/profile-policy.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import { sortedJson } from '../model/scenario/same-json.js';
 import type { Workload } from '../model/scenario/workload.js';
@@ -101,6 +102,10 @@ export async function sweepCommand(args: SweepArgs, io: CliIo): Promise<number> 
   // Building the world checks the workload against the topology before any thread starts.
   const machine = await import('../model/actors/machine.js');
   const plan = machine.planMachine(config);
+  // A what-if on a release (a policy or a switch it did not have) is said as `run` says it: every
+  // seed is one (QA: a sweep said nothing of either).
+  for (const warning of [configPolicyWarning(config), configBugsWarning(config)])
+    if (warning !== undefined) io.stderr.write(sayText(`warning: ${warning}`));
   sayInertBugs(config, io);
   sayInertSets(args.set, config, io);
   const idlePeers = peerDrawsIdle(machine.worldOf(config));

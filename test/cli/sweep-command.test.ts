@@ -1200,3 +1200,39 @@ describe('sweep: more seeds at once than cores', () => {
     expect(few.stderr).not.toContain('seeds at once on');
   });
 });
+
+describe('sweep: a what-if on a release', () => {
+  test('a policy or a switch as-shipped did not have is warned of before the seeds run, as run warns (QA: a sweep said nothing)', async () => {
+    const dir = testTempDir('npusim-sweep-whatif-');
+    const r = await cli([
+      'sweep',
+      'tce-storm',
+      '--profile',
+      'as-shipped',
+      '--bug',
+      'tce-kill-no-advance',
+      '--seeds',
+      '1..1',
+      '--duration',
+      '5us',
+      '--failures',
+      dir,
+    ]);
+    expect(unwrapped(r.stderr, 8)).toContain(
+      'npusim: warning: --bug tce-kill-no-advance is not in profile as-shipped (Linux v5.12 and skiboot v6.8 had it fixed, or never had it): a what-if on that release, not the machine as it shipped',
+    );
+    const clean = await cli([
+      'sweep',
+      'tce-storm',
+      '--profile',
+      'as-shipped',
+      '--seeds',
+      '1..1',
+      '--duration',
+      '5us',
+      '--failures',
+      dir,
+    ]);
+    expect(clean.stderr).not.toContain('warning: --bug');
+  }, 60_000);
+});
