@@ -261,8 +261,13 @@ export function expectedLines(result: RunResult, style: Style, columns?: number)
 
 /** Whose expectation a run without a table of variants was judged by. */
 function ownName(result: RunResult): string {
-  if (result.sameAsVariant !== undefined)
-    return `variant ${result.sameAsVariant.name}, this run: ${result.sameAsVariant.by}`;
+  // A switch the workload does not expose is said either way: the same run made with
+  // `--variant NAME --bug X` said it, and made with the variant's own `--bug` too did not (QA).
+  const not = unexposedText(result);
+  if (result.sameAsVariant !== undefined) {
+    const same = `variant ${result.sameAsVariant.name}, this run: ${result.sameAsVariant.by}`;
+    return not === undefined ? same : `${same}, ${not}`;
+  }
   const name =
     result.config.variant === undefined
       ? (result.label ?? 'as declared')
@@ -270,7 +275,6 @@ function ownName(result: RunResult): string {
   // What the workload declares its --bug switch shows, which the run is expected to find.
   const bugs = result.expectation?.byBugs;
   const exposed = bugs === undefined ? name : `${name}, exposes ${bugs.map((b) => `--bug ${b}`).join(' ')}`;
-  const not = unexposedText(result);
   return not === undefined ? exposed : `${exposed}, ${not}`;
 }
 

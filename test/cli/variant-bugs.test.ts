@@ -315,3 +315,27 @@ describe("a variant whose switches the command's profile carries", () => {
     expect(fixed.stderr).toContain('npusim: variant 1 of 1, unpin');
   }, 60_000);
 });
+
+describe('a switch the workload does not expose, beside a variant', () => {
+  test('is said whether the variant is named or made by its own --bug (one run, one digest, the same words; QA)', async () => {
+    const args = [
+      '--bug',
+      'descending-order',
+      '--seed',
+      '1',
+      '--inline',
+      '--duration',
+      '100us',
+      '--no-failure-file',
+    ];
+    const named = await cli(['run', 'flush-race', '--variant', 'single-flush', ...args]);
+    const made = await cli(['run', 'flush-race', '--bug', 'single-flush', ...args]);
+    for (const r of [named, made])
+      expect(unwrapped(r.stdout, 10)).toContain(
+        'for runs without --bug descending-order, which flush-race does not expose): translation.stale-ats',
+      );
+    expect(unwrapped(made.stdout, 10)).toContain(
+      'expected (variant single-flush, this run: --bug single-flush, for runs',
+    );
+  }, 60_000);
+});
