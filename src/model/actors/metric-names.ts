@@ -107,6 +107,11 @@ export const LATER_COUNTERS = [
   'atsd.sharedRegister',
   'tce.entireKills',
   'tce.ignoredKillFailures',
+  /** The PHBs' kills at the end of a run (tce/phb.ts): page kills, PE kills, kill-alls, rejected. */
+  'tce.killsPages',
+  'tce.killsPe',
+  'tce.killsAll',
+  'tce.killsRejected',
   'tce.killsDropped',
   'xts.destroyRefused',
   'context.inits',

@@ -219,10 +219,20 @@ export class ChipActor extends MachineActor<ChipEnv> implements Actor {
     this.atsd.recordUnfinished(endTick, this.registerWaitUnfinished, this.registerHoldUnfinished);
     this.tce.recordUnfinished(endTick, this.tceUnmapUnfinished);
     const tceStats = this.tce.tce.stats as unknown as Record<string, number>;
+    // The PHBs' kills by what they did (tce/phb.ts): the kill-all from 128 pages, a PHB4 page kill
+    // escalated to a PE kill, a kill type rejected; said nowhere before (QA: a firmware engineer
+    // could not see the no-advance loop or the escalation in any output).
+    const phbs = [...this.tce.tce.phbs.values()].map((p) => p.stats);
+    const sum = (k: 'killsPages' | 'killsPe' | 'killsAll' | 'killsRejected') =>
+      phbs.reduce((n, s) => n + s[k], 0);
     return this.report({
       extraCounters: {
         'atsd.launches': this.atsd.unit.stats.launches,
         'tce.ignoredKillFailures': tceStats.ignoredKillFailures ?? 0,
+        'tce.killsPages': sum('killsPages'),
+        'tce.killsPe': sum('killsPe'),
+        'tce.killsAll': sum('killsAll'),
+        'tce.killsRejected': sum('killsRejected'),
       },
       histograms: {
         [H.nmmuTranslateTicks]: this.translateLatency,
