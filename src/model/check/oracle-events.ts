@@ -6,7 +6,8 @@
  *
  * Who sends what:
  * - chip actors: page.owner, page.free.seen (the chip hearing of a free: PAGE_FREE), dma.land, tce.write, tce.clear, tce.unpin, tce.access,
- *   tce.fault, and what
+ *   tce.fault, tce.kill (each opal_pci_tce_kill the kernel made on a GPU's table: for histories
+ *   only, no rule judges it), and what
  *   their NPU's driver and firmware do: context.ref (every reference operation on a driver
  *   context), xts.context and ats.refused (XTS contexts and the translations they refuse),
  *   gpu.reset and npu.hmi (a GPU reset's steps, and an HMI the NPU raised), atsd.shared (a
@@ -134,6 +135,28 @@ export type OracleEvent =
       readonly tick: Tick;
       readonly gpu: number;
       readonly index: number;
+    }
+  | {
+      /**
+       * One opal_pci_tce_kill the kernel made for the GPU's table, on one PHB (chip/tce-kill-
+       * witness.ts): a history line, judged by no rule, so a stale TCE's history shows what the
+       * kill after its clear did. `index`/`npages`: a KILL_PAGES's range (a window reset's kills
+       * have none); `killed`: the indices, PE or `all` the firmware wrote to the kill register
+       * (`5 x2`: index 5 twice, `nothing`: refused); `dropped`: the indices the PHB4's kill queue
+       * lost (HW560152); `refused`: skiboot's message with a non-zero `rc`.
+       */
+      readonly kind: 'tce.kill';
+      readonly tick: Tick;
+      readonly gpu: number;
+      readonly phb: string;
+      readonly pe: number;
+      readonly call: string;
+      readonly index?: number;
+      readonly npages?: number;
+      readonly rc: number;
+      readonly killed: string;
+      readonly dropped?: string;
+      readonly refused?: string;
     }
   | {
       readonly kind: 'tce.access';

@@ -23,7 +23,7 @@ import type { RuleName } from './rule-names.js';
 import { IsolationRules } from './rules/isolation-rules.js';
 import { NpuRules } from './rules/npu-rules.js';
 import { OrderRules } from './rules/order-rules.js';
-import type { HistoryKey, Report, RuleFamily } from './rules/report.js';
+import { type HistoryKey, type Report, type RuleFamily, tceWindowKey } from './rules/report.js';
 import { TranslationRules } from './rules/translation-rules.js';
 import { type RuleTally, type Violation, ViolationLog } from './violation.js';
 
@@ -71,6 +71,8 @@ export class Oracle {
   private readonly historyDepth: number;
   private readonly historyKeys: number;
   private readonly histories = new Map<HistoryKey, OracleEvent[]>();
+  /** Each remembered event's place in the order observed (a WeakMap: it goes with its histories). */
+  private readonly seen = new WeakMap<OracleEvent, number>();
   private readonly log: ViolationLog;
   /** The page each address belongs to (64K unless a larger page was announced). */
   private readonly pages = new PageBases();
@@ -173,6 +175,7 @@ export class Oracle {
     // Indexed loops here and below: the construction of every actor feeds its oracle thousands of
     // initial events in a worker whose code is still cold, where an iterator costs far more.
     if (!route.hot) {
+      this.seen.set(ev, this.stats.events);
       const keys = keysOf(ev, this.pages);
       for (let i = 0; i < keys.length; i++) this.remember(keys[i]!, ev);
     }
@@ -206,7 +209,9 @@ export class Oracle {
         }
       }
     }
-    history.sort((a, b) => a.tick - b.tick);
+    // By tick, and at one tick in the order observed: the keys' histories interleave, and an
+    // unmap's kill, unpin and remap at one tick must read in the order they happened, not key by key.
+    history.sort((a, b) => a.tick - b.tick || (this.seen.get(a) ?? 0) - (this.seen.get(b) ?? 0));
     if (hot) history.push(ev);
     this.log.push({
       rule,
@@ -258,6 +263,8 @@ function keysOf(ev: OracleEvent, pages: PageBases): HistoryKey[] {
       return [`tce:${ev.gpu}:${ev.index}`, pageKey(pages.baseOf(ev.pa))];
     case 'tce.fault':
       return [`tce:${ev.gpu}:${ev.index}`];
+    case 'tce.kill':
+      return ev.index === undefined ? [tceWindowKey(ev.gpu)] : tceRangeKeys(ev.gpu, ev.index, ev.npages ?? 1);
     case 'tce.access':
       return [`tce:${ev.gpu}:${ev.index}`, pageKey(pages.baseOf(ev.pa))];
     case 'atsd.acquire':
@@ -284,4 +291,13 @@ function keysOf(ev: OracleEvent, pages: PageBases): HistoryKey[] {
     case 'ats.refused':
       return [`xts:${ev.npu}:${ev.bdf}`];
   }
+}
+
+/** A page kill's keys: each index of its range, bounded so one long range costs no more than this. */
+const KILL_RANGE_KEYS_MAX = 256;
+
+function tceRangeKeys(gpu: number, index: number, npages: number): HistoryKey[] {
+  const keys: HistoryKey[] = [];
+  for (let i = index; i < index + Math.min(npages, KILL_RANGE_KEYS_MAX); i++) keys.push(`tce:${gpu}:${i}`);
+  return keys;
 }

@@ -56,6 +56,8 @@ export interface OpalKillCall {
   readonly dmaAddr: number;
   readonly npages: number;
   readonly result: OpalResult;
+  /** The kills of `result` the PHB4's backed-up kill queue dropped (HW560152, phb.ts); absent when none. */
+  readonly dropped?: readonly TceKill[];
 }
 
 export type PhbKind = 'phb4' | 'npu2';

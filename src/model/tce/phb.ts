@@ -226,7 +226,9 @@ export class Phb {
 
   /**
    * The firmware call opal_pci_tce_kill(phb, killType, pe, tceSize, dmaAddr, npages); `at` is when
-   * its kills reach the hardware (without it, every kill is carried out: header).
+   * its kills reach the hardware (without it, every kill is carried out: header). The kills the
+   * PHB4's queue drops go into `dropped` when given (the firmware's answer does not say them: the
+   * hardware lost them after it).
    */
   tceKill(
     killType: number,
@@ -235,13 +237,17 @@ export class Phb {
     dmaAddr: number,
     npages: number,
     at?: KillTiming,
+    dropped?: TceKill[],
   ): OpalResult {
     this.stats.killCalls++;
     const call: KillCall = { killType, pe, tceSize: tceSizeBytes, dmaAddr, npages };
     const result = this.kind === 'npu2' ? this.npu2Kill(call) : this.phb4Kill(call);
     if (result.rc !== OPAL_SUCCESS) this.stats.killsRejected++;
     for (const k of result.kills) {
-      if (this.kind === 'phb4' && at !== undefined && this.droppedByKillQueue(k, at)) continue;
+      if (this.kind === 'phb4' && at !== undefined && this.droppedByKillQueue(k, at)) {
+        dropped?.push(k);
+        continue;
+      }
       this.apply(k, tceSizeBytes);
     }
     return result;

@@ -41,6 +41,7 @@ import {
   OPAL_SUCCESS,
   type OpalKillCall,
   type OpalResult,
+  type TceKill,
 } from './opal-tce.js';
 import { type KillTiming, Phb } from './phb.js';
 import {
@@ -226,7 +227,8 @@ export class TceSystem {
     at: KillTiming | undefined,
   ): OpalResult {
     const phb = this.phbs.get(ref.phb)!;
-    const result = phb.tceKill(killType, ref.pe, tceSize, dmaAddr, npages, at);
+    const dropped: TceKill[] = [];
+    const result = phb.tceKill(killType, ref.pe, tceSize, dmaAddr, npages, at, dropped);
     if (result.rc !== OPAL_SUCCESS) this.stats.ignoredKillFailures++;
     this.killLog?.push({
       phb: phb.name,
@@ -237,6 +239,7 @@ export class TceSystem {
       dmaAddr,
       npages,
       result,
+      ...(dropped.length > 0 ? { dropped } : {}),
     });
     return result;
   }

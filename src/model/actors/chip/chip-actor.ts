@@ -75,7 +75,9 @@ export class ChipActor extends MachineActor<ChipEnv> implements Actor {
     this.resets = new GpuResets(this.env);
     this.atsd = new AtsdPort(this.env, this.ats.nmmu, this.registerWait, this.registerHold, this.resets);
     this.tce = new TceUnmaps(this.env, this.tceUnmapLatency);
-    this.mappers = new TceMappers(this.env, this.tce.tce, (gpu, ctx) => this.tce.windowMapped(gpu, ctx));
+    this.mappers = new TceMappers(this.env, this.tce.tce, this.tce.kills, (gpu, ctx) =>
+      this.tce.windowMapped(gpu, ctx),
+    );
     this.dma = new DmaLanding(this.env, this.tce.tce);
     this.tellOracleTheOwners();
     this.dispatch = new Dispatch(this.name, {

@@ -24,6 +24,7 @@ import { ns, type PhysAddr, type Tick } from '../../types.js';
 import type { ActorContext } from '../actor.js';
 import { C } from '../metric-names.js';
 import type { ChipEnv } from './chip-env.js';
+import type { TceKillWitness } from './tce-kill-witness.js';
 
 /** TCEs one thread writes per call (ASSUMED; H_PUT_TCE_INDIRECT takes up to 512). */
 const CHUNK_PAGES = 16;
@@ -56,6 +57,7 @@ export class TceMappers {
   constructor(
     private readonly env: ChipEnv,
     private readonly tce: TceSystem,
+    private readonly kills: TceKillWitness,
     private readonly windowMapped: (gpu: number, ctx: ActorContext) => void,
   ) {
     const { world, socket } = env;
@@ -122,6 +124,7 @@ export class TceMappers {
     }
     // The chunk is written: one kill for it (iommu_tce_kill), then the next chunk.
     this.tce.kill(th.gpu, th.first, th.pages);
+    this.kills.drain(th.gpu, table, ctx.now);
     this.env.counters.add(C.tceMaps);
     if (this.unwritten.get(th.gpu) === 0) {
       this.unwritten.delete(th.gpu);

@@ -36,6 +36,7 @@ import type { ActorContext } from '../actor.js';
 import { C } from '../metric-names.js';
 import type { LatencyHistogram } from '../recorder.js';
 import type { ChipEnv } from './chip-env.js';
+import { TceKillWitness } from './tce-kill-witness.js';
 
 /** ASSUMED latency of the OPAL TCE kill call after the TCEs are cleared. */
 const TCE_KILL_DELAY_TICKS = ns(1000);
@@ -44,6 +45,8 @@ const WINDOW_RESET_GAP_TICKS = ns(20_000);
 
 export class TceUnmaps {
   readonly tce: TceSystem;
+  /** What each kill call did, for the oracle's histories (tce-kill-witness.ts). */
+  readonly kills: TceKillWitness;
   /** Pages unpinned and free for the next remap (LIFO: the pages just freed come back first). */
   private readonly freePages: PhysAddr[] = [];
   /** The old pages of each range between its clear and its kill, keyed by `gpu:first`. */
@@ -76,10 +79,12 @@ export class TceUnmaps {
     this.unpinBeforeKill = world.gpuOwner.map(
       (owner) => unpinBug && owner >= 0 && tceContainerOf(world.tenants[owner]!.spec) === 'v1',
     );
+    this.kills = new TceKillWitness(env.oracle);
     this.tce = new TceSystem(world.topology, {
       killLoopNoAdvance: bugs.has('tce-kill-no-advance'),
       entireKillIgnored: bugs.has('tce-entire-kill-ignored'),
       firmware: world.firmware,
+      killLog: this.kills.log,
     });
     const h = world.config.params.host;
     for (const g of world.topology.sockets[socket]!.gpus) {
@@ -96,6 +101,7 @@ export class TceUnmaps {
       for (let i = 0; i < pages.length; i++)
         env.oracle.observe({ kind: 'tce.write', tick: 0 as Tick, gpu: g, index: first + i, pa: pages[i]! });
     }
+    this.kills.discard();
   }
 
   /** Tell the oracle of each TCE from `first` on that was cleared or written (null: none was there). */
@@ -149,6 +155,7 @@ export class TceUnmaps {
     } else {
       this.tce.kill(k.gpu, k.firstIndex, k.pages, ctx);
     }
+    this.kills.drain(k.gpu, this.tce.table(k.gpu), ctx.now);
     this.countDrops(dropped);
     this.env.counters.add(C.tceKills);
     const key = `${k.gpu}:${k.firstIndex}`;
@@ -208,6 +215,7 @@ export class TceUnmaps {
       this.observeTces('tce.write', r.gpu, r.firstIndex, fresh, ctx);
       const dropped = this.tce.killsDropped();
       this.tce.kill(r.gpu, r.firstIndex, r.pages, ctx);
+      this.kills.drain(r.gpu, this.tce.table(r.gpu), ctx.now);
       this.countDrops(dropped);
       this.env.counters.add(C.tceMaps);
     }

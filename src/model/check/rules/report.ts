@@ -12,6 +12,14 @@ import type { RuleName } from '../rule-names.js';
 export type HistoryKey = number | string;
 
 /**
+ * The history key of a GPU's window-reset kills (KILL_PE, KILL_ALL, token 126: `tce.kill` with no
+ * range), which a stale TCE's history takes besides its index's own.
+ */
+export function tceWindowKey(gpu: number): HistoryKey {
+  return `tcewin:${gpu}`;
+}
+
+/**
  * `message` is called only for a violation the oracle keeps in full: past the first
  * `keepViolations` (50 by default) a violation is only counted, and a run with a bug switched on
  * can break a rule thousands of times (a `tenant-isolation` seed with `links-enabled-per-gpu`,

@@ -29,7 +29,7 @@ import { hex } from '../../types.js';
 import type { OracleEventOf } from '../oracle-events.js';
 import { type PageBases, pageKey } from '../page-bases.js';
 import { PageNumberMap } from '../page-number-map.js';
-import type { Report, RuleFamily, RuleHandlers } from './report.js';
+import { type Report, type RuleFamily, type RuleHandlers, tceWindowKey } from './report.js';
 
 /** The page a cleared TCE pointed at, where and when it was cleared, and when that page was unpinned. */
 interface ClearedTce {
@@ -148,7 +148,7 @@ export class TranslationRules implements RuleFamily {
               : `unpinned at ${formatTime(c.unpinnedAt!)} after index ${ev.index}'s TCE to it was cleared at ${formatTime(c.at)}`;
         return `Expected UT=1 DMA only through live TCEs, got ${entry}, ${why}; the page is now ${this.pageNow(base, ev.gpu, ev.index)}`;
       },
-      [`tce:${ev.gpu}:${ev.index}`],
+      [`tce:${ev.gpu}:${ev.index}`, tceWindowKey(ev.gpu)],
     );
   }
 
