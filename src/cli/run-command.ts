@@ -449,11 +449,16 @@ function checkCrashAt(config: RunConfig, plan: MachinePlan): number | undefined 
   const names = plan.actors.map((a) => a.name);
   const lower = crashAt.actor.toLowerCase();
   const npu = /^npu(\d+)$/.exec(lower);
+  // A topology file's own GPU ids (`left0`) are not actor names: actors are gpu0.. in the file's
+  // order, as `npusim topo` prints beside each id (QA: the list alone did not say why).
+  const specIndex = config.customTopology?.spec.gpus.findIndex((g) => g.id === crashAt.actor) ?? -1;
   const hint = names.includes(lower)
     ? `; actor names are lower case: \`${lower}\``
     : npu !== null && names.includes(`chip${npu[1]}`)
       ? `; an NPU is part of its chip's actor: \`chip${npu[1]}\``
-      : '';
+      : specIndex >= 0
+        ? `; \`${crashAt.actor}\` is the topology file's id of GPU ${specIndex}, whose actor is \`gpu${specIndex}\` (\`npusim topo\` prints both)`
+        : '';
   throw new ConfigError(
     '--crash-at',
     `Expected an actor of ${config.params.topology} (${names.join(', ')}), got ${gotText(crashAt.actor)}${hint}`,
