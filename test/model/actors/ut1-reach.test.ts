@@ -41,7 +41,11 @@ describe('GPUs said to send no UT=1 DMA before the run', () => {
 
   test('no UT=1 share: nothing to say, TCE pages or not', () => {
     expect(
-      gpusWithoutTceWindow(worldOf(config('mixed', { 'gpu.ut0Percent': 90, 'gpu.ut1Percent': 0, 'tenants.0.tcePagesPerGpu': 0 }))),
+      gpusWithoutTceWindow(
+        worldOf(
+          config('mixed', { 'gpu.ut0Percent': 90, 'gpu.ut1Percent': 0, 'tenants.0.tcePagesPerGpu': 0 }),
+        ),
+      ),
     ).toBeUndefined();
   });
 
