@@ -167,7 +167,7 @@ async function replayAndReport(
         ...(result === undefined || runLine === undefined ? [] : [reproduceLine(result)]),
       ]
     : [];
-  say.write(`${[...replayText(r), ...streamLines].join('\n')}\n`);
+  say.write(`${[...replayText(r, result), ...streamLines].join('\n')}\n`);
   // The same replay again with the recorders anchored elsewhere (deterministic, as the first).
   const again = (rec: TraceOptions) =>
     replayFailure(text, args.file, workloads, args.host, undefined, {
@@ -282,13 +282,15 @@ function sayInterrupted(r: ReplayOutcome, io: CliIo): void {
 /**
  * The replay's closing stderr line, as a run's (status-line.ts): its exit class, code and counts,
  * a crash's actor; for a replay that did not reproduce (exit 5), what that means and what to do.
- * Exit 5 is also what a hand-edited file gives (its seed, bugs or parameters: only the digest,
- * which needs the run, catches them), so it blames npusim only for a file it wrote as it is (QA).
+ * Exit 5 is also what a hand-edited file gives, so it blames npusim only for a file it wrote as it
+ * is: one whose configuration the replay found edited (its configDigest) is said to be edited (QA:
+ * the body said so, and this line suspected an npusim bug).
  * Undefined for a clean replay, which ends quietly as a clean run does.
  */
 export function replayStatus(r: ReplayOutcome, path?: string): string | undefined {
   if (r.exitCode === EXIT.notReproduced) {
-    const line = notReproducedLine(r.file.npusim);
+    const config = r.configEdited ? 'edited' : r.file.configDigest === undefined ? 'unchecked' : 'held';
+    const line = notReproducedLine(r.file.npusim, undefined, config);
     const renamed = path === undefined ? undefined : seedNameMismatch(path, r.file.seed);
     return renamed === undefined ? line : `${line} (${renamed})`;
   }
@@ -355,16 +357,24 @@ export function seedNameMismatch(path: string, seed: number): string | undefined
 
 /**
  * Exit 5's last line: which cause to suspect, as README's exit-code table promises, by what the
- * file says of the npusim that wrote it and what this one is. Another version or commit: a change
- * to the model between them; a build from uncommitted changes (version.ts DIRTY_SUFFIX), on either
- * side: those changes; the same clean commit: a hand edit, else an npusim bug (QA: a build with a
- * changed model named the commit it was changed from, and its files' replays blamed npusim).
+ * file says of the npusim that wrote it and what this one is. A file whose configuration is not
+ * the one its run wrote (`config` `edited`: its configDigest differs, repro/replay.ts) was edited,
+ * whoever wrote it: the finding is said, not an npusim bug suspected (QA). Else another version or
+ * commit: a change to the model between them; a build from uncommitted changes (version.ts
+ * DIRTY_SUFFIX), on either side: those changes; the same clean commit: a hand edit of what the
+ * configDigest does not cover, else an npusim bug (QA: a build with a changed model named the
+ * commit it was changed from, and its files' replays blamed npusim). `config` `held`: the
+ * configDigest matched, so the seed, switches and parameters are the run's; `unchecked`: a file
+ * from before configDigest, whose configuration only the run's digest checks.
  */
 export function notReproducedLine(
   wrote: NpusimIdentity,
   ours: NpusimIdentity = { version: npusimVersion(), commit: gitCommit() ?? null },
+  config: 'edited' | 'held' | 'unchecked' = 'held',
 ): string {
   const head = `npusim: not reproduced (exit ${EXIT.notReproduced})`;
+  if (config === 'edited')
+    return `${head}: the file was edited (configDigest differs): the configuration it gives (its seed, bug switches, options or parameters) is not the one its run wrote, so this replay is another run, not a sign of an npusim bug`;
   const base = (c: string | null) => c?.replace(DIRTY_SUFFIX, '') ?? null;
   const theirsText = `${shownText(wrote.version)}, ${commitWords(wrote.commit)}`;
   const oursText = `${ours.version}, ${commitWords(ours.commit)}`;
@@ -378,7 +388,12 @@ export function notReproducedLine(
     return `${head}: ${both}: a build from uncommitted changes may run another model than its commit's, so those changes are the likeliest cause, unless the file was edited by hand`;
   if (wrote.commit === null || ours.commit === null)
     return `${head}: if the file was not edited and this npusim is the one that wrote it (${both}), this is an npusim bug: please report it with the file`;
-  return `${head}: this npusim wrote the file (${theirsText}): if it was not edited by hand (its seed, bug switches or parameters, which only the digest catches), this is an npusim bug: please report it with the file`;
+  // The configDigest catches an edit of the configuration; the recorded outcome it does not cover.
+  const edit =
+    config === 'held'
+      ? 'its recorded outcome (digest, finding, figures or exit class) was not edited by hand'
+      : "it was not edited by hand (its seed, bug switches or parameters: a file from before configDigest, whose configuration only the run's digest checks)";
+  return `${head}: this npusim wrote the file (${theirsText}): if ${edit}, this is an npusim bug: please report it with the file`;
 }
 
 /**
@@ -612,14 +627,16 @@ function replayedRunText(file: FailureFile, workload: Pick<Workload, 'params'> |
 }
 
 /**
- * A shrink's result, where it came from: `shrunk from a run of 12048 events to 16.66 us (digest
+ * A shrink's result, where it came from: `shrunk from a run of 12048 events and 16.66 us (digest
  * 5f2cacec..., 14 runs of npusim shrink, budget used up)`. Its strategy may be the seed's (a
- * budget that ran out before the choice passes), so the strategy field alone did not say it.
+ * budget that ran out before the choice passes), so the strategy field alone did not say it. The
+ * events and the time are both the original run's: `to 100 us` read as the shrunk run's length
+ * (QA: that one lasted 7.652 us).
  */
 function shrunkFromText(mark: ShrinkMark): string {
   const ended = mark.ended === 'budget' ? ', budget used up' : mark.ended === 'stopped' ? ', stopped' : '';
   const runs = `${mark.runs} run${mark.runs === 1 ? '' : 's'}`;
-  return `shrunk from a run of ${mark.from.events} events to ${formatTime(mark.from.simulatedTicks)} (digest ${mark.from.digest}, ${runs} of npusim shrink${ended})`;
+  return `shrunk from a run of ${mark.from.events} events and ${formatTime(mark.from.simulatedTicks)} (digest ${mark.from.digest}, ${runs} of npusim shrink${ended})`;
 }
 
 /**
@@ -682,9 +699,10 @@ export function findingMessages(want: FirstFinding | null, found: FirstFinding |
  * agree, the finding's message (findingMessages), the liveness failure it ended in when that was
  * not its first finding, and the history. A crash has no digest, so both lines say so in
  * one wording (the summary's); a recording of a run Ctrl-C stopped says where it stopped and how
- * the replay followed it.
+ * the replay followed it. `judged`: the replayed result (replayedResult), whose verdict on what
+ * the run expected a crash has too (the run's summary says it: QA, its replay did not).
  */
-export function replayText(r: ReplayOutcome): string[] {
+export function replayText(r: ReplayOutcome, judged: RunResult | undefined = r.result): string[] {
   const out: string[] = [];
   const want = r.file.first;
   const stopped = r.interrupted;
@@ -737,8 +755,8 @@ export function replayText(r: ReplayOutcome): string[] {
   }
   // What the replayed run was declared to find and whether it did, in the run's own words (its
   // summary's `expected (...)` line): it was in --json only (QA).
-  if (r.result !== undefined)
-    out.push(...expectedLines(r.result, summaryStyle(false), TEXT_COLUMNS - 2).map((l) => `  ${l}`));
+  if (judged !== undefined)
+    out.push(...expectedLines(judged, summaryStyle(false), TEXT_COLUMNS - 2).map((l) => `  ${l}`));
   out.push(...findingMessages(want, r.found));
   out.push(...evidenceLines(r));
   // A liveness failure that is not the first finding (a deadlock that starts from a violation):

@@ -22,10 +22,12 @@ import { ConfigError } from '../core/errors.js';
 import { EXIT } from '../core/exit-codes.js';
 import * as machine from '../model/actors/machine.js';
 import type { Violation } from '../model/check/violation.js';
-import type { RunConfig } from '../model/scenario/run-config.js';
-import type { Workload } from '../model/scenario/workload.js';
+import { matchedVariant, overridesText } from '../model/scenario/matched-variant.js';
+import { OPTION_OF_PARAM, type ParamWithOption, type RunConfig } from '../model/scenario/run-config.js';
+import type { ParamOverride } from '../model/scenario/variant-overrides.js';
+import type { Variant, Workload } from '../model/scenario/workload.js';
 import { failedRunResult } from '../report/assemble-result.js';
-import { describedResult } from '../report/described-result.js';
+import { asItsVariant, describedResult } from '../report/described-result.js';
 import { configDigestOf } from '../report/outcome-digest.js';
 import { shellWord } from '../report/reproduce-line.js';
 import type { RunResult } from '../report/run-result.js';
@@ -64,6 +66,19 @@ export const HISTORY_EVENTS_PER_ACTOR = 40;
 export interface ReplayOutcome {
   file: FailureFile;
   config: RunConfig;
+  /** The file's workload as loaded: what its run (and a crash's result) is judged by. */
+  workload: Workload;
+  /**
+   * The variant the file's run is by its options rather than by `--variant` (`--bug single-flush`
+   * alone is flush-race's `single-flush`: fileMatchedVariant), judged and named as it, as `npusim
+   * run` judged that run; undefined when it is none.
+   */
+  sameAs: { variant: Variant; by: string } | undefined;
+  /**
+   * The configuration the file gives is not the one its run wrote (its configDigest differs): the
+   * file was edited, which exit 5's last line says rather than suspect npusim (QA).
+   */
+  configEdited: boolean;
   host: ReplayHost;
   /** The replayed run's result (undefined when it crashed). */
   result: RunResult | undefined;
@@ -138,7 +153,7 @@ export interface InterruptedReplay {
 async function runOnce(
   { run, runFree }: Runners,
   config: RunConfig,
-  workload: Workload,
+  judged: { workload: Workload; sameAs: ReplayOutcome['sameAs'] },
   host: ReplayHost,
   file: FailureFile,
   where: string,
@@ -164,8 +179,10 @@ async function runOnce(
               : {}),
           });
     // With the workload's question and headline, as the run's result has them (QA: the replay's
-    // result and report left them out, its report had no Answer section).
-    return { result: describedResult(config, machine.planMachine(config), raw, workload), raw };
+    // result and report left them out, its report had no Answer section), and judged as the
+    // variant its options made the run, as `npusim run` judged it.
+    const described = describedResult(config, machine.planMachine(config), raw, judged.workload);
+    return { result: asItsVariant(described, config, judged.workload, judged.sameAs), raw };
   } catch (e) {
     if (e instanceof ActorCrashError)
       return { crash: e.crash, ...(e.traces === undefined ? {} : { crashTraces: e.traces }) };
@@ -261,9 +278,10 @@ export async function replayFailure(
   const stop = replayStop(file, interrupted);
   hooks.onStart?.(file, host, stop, workload);
   const progress = hooks.progress?.(config, undefined, stop);
+  const sameAs = fileMatchedVariant(recorded, workload);
   let ran: Awaited<ReturnType<typeof runOnce>>;
   try {
-    ran = await runOnce(runners, config, workload, host, file, where, stopAfter, trace, progress);
+    ran = await runOnce(runners, config, { workload, sameAs }, host, file, where, stopAfter, trace, progress);
   } finally {
     progress?.stop();
   }
@@ -284,6 +302,7 @@ export async function replayFailure(
   const found =
     crash !== undefined ? crashFinding(crash) : result === undefined ? undefined : firstFinding(result);
   const live = result === undefined ? undefined : firstFinding({ liveness: result.liveness, violations: [] });
+  const configEdited = file.configDigest !== undefined && configDigestOf(recorded) !== file.configDigest;
   const mismatches =
     notCompared !== undefined
       ? []
@@ -307,7 +326,7 @@ export async function replayFailure(
             : []),
           // The configuration the file gives is the one the run wrote: the run's digest holds an
           // edit of it, but a crash's file has no digest (QA: an edited one was reproduced).
-          ...(file.configDigest !== undefined && configDigestOf(recorded) !== file.configDigest
+          ...(configEdited
             ? [
                 `expected the configuration the run wrote (configDigest ${file.configDigest}), got one of digest ${configDigestOf(recorded)}: the file was edited`,
               ]
@@ -365,6 +384,9 @@ export async function replayFailure(
   return {
     file,
     config,
+    workload,
+    sameAs,
+    configEdited,
     host,
     result,
     raw,
@@ -457,7 +479,36 @@ export function replayedResult(
           wallMs,
         ));
   if (result !== undefined && reproduce !== undefined) result.reproduce = reproduce;
+  // A crash judged as `npusim run` judges one (cli/run-failure-report.ts): by the variant its
+  // options made it or it ran alone, else by what the workload expects.
+  if (r.result === undefined && result !== undefined) asItsVariant(result, r.config, r.workload, r.sameAs);
   return result;
+}
+
+/**
+ * The variant the file's run is by its options, as `npusim run` matched it
+ * (model/scenario/matched-variant.ts, which run, sweep and runWorkload ask): `--bug single-flush`
+ * alone is flush-race's `single-flush`, judged by what that variant expects, where the replay
+ * judged it by the workload's own declaration (QA: run said `variant single-flush`, its replay
+ * `as declared`). The file keeps no record of which options were typed, so they are those of its
+ * reproduce line (report/reproduce-line.ts), the command that gives this run: every `--set`, and
+ * each option that is a parameter (`--duration`, `--topology`, `--policy`) not set by one, then
+ * its `--bug`s and `--profile`. Those options set each parameter to the run's own value, so the
+ * same variants match as for the line typed. None for a `--variant` run: it is judged as the
+ * variant it names (described-result.ts asItsVariant), as run judges it.
+ */
+export function fileMatchedVariant(config: RunConfig, workload: Workload): ReplayOutcome['sameAs'] {
+  if (config.variant !== undefined) return undefined;
+  const setPaths = new Set((config.set ?? []).map((s) => s.path));
+  const overrides: ParamOverride[] = [
+    ...(config.set ?? []).map((s) => ({ path: s.path, value: s.value, by: `--set ${s.path}` })),
+    ...(Object.keys(OPTION_OF_PARAM) as ParamWithOption[])
+      .filter((param) => !setPaths.has(param))
+      .map((param) => ({ path: param, value: config.params[param], by: OPTION_OF_PARAM[param] })),
+  ];
+  const profile = config.profile === undefined ? undefined : { name: config.profile, by: '--profile' };
+  const match = matchedVariant(workload, overrides, profile, { names: config.bugs, by: '--bug' });
+  return match === undefined ? undefined : { variant: match.variant, by: overridesText(match.by) };
 }
 
 /** How the replay of a recorded interrupted run stops; undefined for a run that was not stopped. */

@@ -43,7 +43,7 @@ describe('replay text', () => {
     expect(lines.filter((l) => l.startsWith('  expected ('))).toHaveLength(1);
     const text = lines.join('\n').replace(/\n +/g, ' ');
     expect(text).toContain(
-      'expected (as declared, exposes --bug single-flush): translation.stale-ats or order.free-before-flushes or order.atsd-released-early: as expected',
+      'expected (variant single-flush, this run: --bug single-flush): translation.stale-ats or order.free-before-flushes or order.atsd-released-early: as expected',
     );
   });
 });

@@ -311,13 +311,13 @@ describe('run: failure files', () => {
     } as FailureFile;
     expect(replayHeader(marked, 'inline', 'f.json', undefined, workload).split('\n').slice(1)).toEqual([
       '  strategy random  bugs: unpin-before-kill',
-      '  shrunk from a run of 12048 events to 16.66 us (digest 5f2cacec4c28afb9, 4 runs of npusim shrink,',
+      '  shrunk from a run of 12048 events and 16.66 us (digest 5f2cacec4c28afb9, 4 runs of npusim shrink,',
       '    budget used up)',
     ]);
     expect(
       replayHeader({ ...marked, shrink: { ...marked.shrink!, runs: 1, ended: 'done' } }, 'inline', 'f.json'),
     ).toContain(
-      '\n  shrunk from a run of 12048 events to 16.66 us (digest 5f2cacec4c28afb9, 1 run of npusim shrink)',
+      '\n  shrunk from a run of 12048 events and 16.66 us (digest 5f2cacec4c28afb9, 1 run of npusim shrink)',
     );
     // A long path (absolute, in a deep directory) stays whole on its line, the bracket under it,
     // broken between its fields (a free replay's ran to 150 columns on one line).
