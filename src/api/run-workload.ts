@@ -264,7 +264,8 @@ export function preparedRun(
     checkVariantKept(workload, options, custom?.spec.name);
   }
   const set = { ...options.set };
-  if (Object.keys(set).length > 0) params = applySets(params, set, (p) => `set.${p}`);
+  // A field inside a set's value by one path (`set.resets.intervalTicks`), as `--set` names it.
+  if (Object.keys(set).length > 0) params = applySets(params, set, (p) => `set.${p}`, true);
   // Named as the caller gave it (`durationTicks`, not `set.durationTicks`).
   if (options.durationTicks !== undefined)
     params = applySets(params, { durationTicks: options.durationTicks }, () => 'durationTicks');

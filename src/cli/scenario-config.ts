@@ -199,7 +199,12 @@ function placeOf(origin: ParamOrigin, field: string, detail: string): [string, s
     args.set.map((s) => s.path),
     field,
   );
-  if (set !== undefined) return [`--set ${set.path}`, detailUnder(set, field, detail)];
+  if (set !== undefined) {
+    // A field inside the set's value by one path (`--set tenants[0].groups`), as withSets names it.
+    const at = `--set ${set.path}`;
+    if (!fieldWithin(field, set.text)) return [at, detailUnder(set, field, detail)];
+    return [subField(at, fieldBelow(set, field)), detail];
+  }
   const where = file ?? workload.name;
   const v = args.variant === undefined ? -1 : workload.variants.findIndex((x) => x.name === args.variant);
   const variantSet = v < 0 ? undefined : deepestSet(Object.keys(workload.variants[v]!.set), field);
@@ -369,7 +374,9 @@ function withSets(args: ScenarioArgs, params: Workload['params']): Workload['par
     }
     sets[s.path] = s.value;
   });
-  const r = setsIssues(params, sets, (path) => `--set ${path}`);
+  // A field inside a set's value is named by one dotted path (`--set resets.intervalTicks`), as
+  // every other --set error and the same mistake in a file (`params.resets.intervalTicks`) are.
+  const r = setsIssues(params, sets, (path) => `--set ${path}`, true);
   for (const issue of r.issues) {
     const order = args.set.findIndex((s) => s.path === issue.path);
     found.push({

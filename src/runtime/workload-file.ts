@@ -19,6 +19,7 @@ import { ConfigError } from '../core/errors.js';
 import { placedInJsonFile } from '../core/json-place.js';
 import { otherNpusimFile } from '../core/npusim-files.js';
 import { parseJsonFile } from '../core/parse-json.js';
+import { gotText } from '../core/shown-text.js';
 import { utf16JsonText } from '../io/utf16-text.js';
 import { npusimPackageDir } from '../io/version.js';
 import { validateWorkload, type Workload } from '../model/scenario/workload.js';
@@ -41,6 +42,7 @@ import {
 } from './workload-load-guard.js';
 import { type LoadWatchdog, startLoadWatchdog } from './workload-load-watchdog.js';
 import { isWorkloadPath, JS_EXTENSIONS, TS_EXTENSIONS } from './workload-path.js';
+import { loadWorkloads } from './workload-registry.js';
 
 /** Largest JSON workload read: a workload is a few KiB; anything bigger is refused unread. */
 export const MAX_WORKLOAD_FILE_BYTES = 1 << 20;
@@ -68,6 +70,9 @@ export async function loadWorkloadFile(file: string): Promise<Workload> {
       `Expected a workload file's path, got ${typeof file === 'string' ? 'an empty string' : String(file)}`,
     );
   }
+  // The built-ins' names, which the file's workload may not take: loaded before the watchdog
+  // starts, so their load is no part of the file's bound.
+  const builtIns = new Set((await loadWorkloads()).keys());
   const watchdog = isModuleFile(file) ? watchLoad(file) : undefined;
   // The command's paths (--out, --failures, a file named on the line) are the user's, relative to
   // where the command started: a module's `process.chdir` while it loads is undone (QA: `--out
@@ -76,8 +81,8 @@ export async function loadWorkloadFile(file: string): Promise<Workload> {
   let workload: Workload;
   try {
     workload = await (watchdog === undefined
-      ? loadWorkload(file)
-      : Promise.race([loadWorkload(file), watchdog.expired]));
+      ? loadWorkload(file, builtIns)
+      : Promise.race([loadWorkload(file, builtIns), watchdog.expired]));
   } finally {
     watchdog?.stop();
     if (process.cwd() !== cwd) process.chdir(cwd);
@@ -118,7 +123,7 @@ function regularFileBytes(file: string, abs: string, expected: string): number {
   }
 }
 
-async function loadWorkload(file: string): Promise<Workload> {
+async function loadWorkload(file: string, builtIns: ReadonlySet<string>): Promise<Workload> {
   const abs = resolve(file);
   const bytes = regularFileBytes(file, abs, 'a workload file (.ts, .js or .json; .mts, .cts, .mjs, .cjs)');
   // JSON is parsed here, so its extension may be in any case; a module is Node's to import, and
@@ -139,7 +144,7 @@ async function loadWorkload(file: string): Promise<Workload> {
     if (utf16 !== undefined) throw new ConfigError(file, `Expected a workload file in UTF-8, got ${utf16}`);
     const text = raw.toString('utf8');
     try {
-      return validatedWorkload(parseJsonFile(text, file, 'JSON'), file, abs, true);
+      return validatedWorkload(parseJsonFile(text, file, 'JSON'), file, abs, true, builtIns);
     } catch (e) {
       // A field the schema refused, at its key's line and column (json-place.ts).
       throw e instanceof ConfigError ? placedInJsonFile(e, file, text) : e;
@@ -148,11 +153,22 @@ async function loadWorkload(file: string): Promise<Workload> {
   // Validated inside the module's load: the validation reads its export's getters, whose code is
   // the module's, so what they print goes to stderr as at its top level (QA: a getter's
   // console.log went ahead of `--json`'s result on stdout).
-  return importDefault(file, abs, bytes, (definition) => validatedWorkload(definition, file, abs, false));
+  return importDefault(file, abs, bytes, (definition) =>
+    validatedWorkload(definition, file, abs, false, builtIns),
+  );
 }
 
-/** A workload file's definition, read and validated as a workload (its file and field named). */
-function validatedWorkload(definition: unknown, file: string, abs: string, isJson: boolean): Workload {
+/**
+ * A workload file's definition, read and validated as a workload (its file and field named), its
+ * name none of `builtIns` (the built-in workloads' names).
+ */
+function validatedWorkload(
+  definition: unknown,
+  file: string,
+  abs: string,
+  isJson: boolean,
+  builtIns: ReadonlySet<string>,
+): Workload {
   return readingFields(file, abs, () => {
     // Another of npusim's files (a failure file, a run result) is named as such, with the command
     // that takes it, not by the first workload field it lacks.
@@ -176,7 +192,17 @@ function validatedWorkload(definition: unknown, file: string, abs: string, isJso
         'Expected a workload object (`name`, `description`, `params`, ...; README "Your own workloads and topologies"), got an empty object `{}`',
       );
     }
-    return validateWorkload(definition, file);
+    const workload = validateWorkload(definition, file);
+    // A run is known by its workload's name alone (the summary's header, --json's `workload`, a
+    // failure file, `npusim compare`): a file under a built-in's name read as that built-in's run
+    // with other parameters (QA). Refused as a topology file under a preset's name is.
+    if (builtIns.has(workload.name)) {
+      throw new ConfigError(
+        `${file}: name`,
+        `Expected a name no built-in workload has (\`npusim list\` shows them), got ${gotText(workload.name)}, a built-in workload's: every output of the run (its summary, --json's \`workload\`, a failure file, \`npusim compare\`) would read as the built-in's; give the file's workload a name of its own`,
+      );
+    }
+    return workload;
   });
 }
 

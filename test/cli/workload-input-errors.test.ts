@@ -437,7 +437,7 @@ describe('fields', () => {
     );
     // A list replaces the workload's (an object would merge into the tenant there: param-path.ts).
     expect(await refused(['mixed', '--set', 'tenants=[{}]'])).toBe(
-      'npusim: --set tenants: [0].name: Expected a string, got nothing (the field is missing)',
+      'npusim: --set tenants[0].name: Expected a string, got nothing (the field is missing)',
     );
   });
 

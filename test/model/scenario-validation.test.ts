@@ -23,7 +23,7 @@ const errorOf = (fn: () => unknown) => thrownBy(ConfigError, fn);
 
 const headlineError = (item: unknown) =>
   errorOf(() =>
-    validateWorkload({ ...base, headline: [{ label: 'x', counter: 'dma.completed' }, item] }, 'h.json'),
+    validateWorkload({ ...base, headline: [{ label: 'first', counter: 'dma.completed' }, item] }, 'h.json'),
   ).message;
 
 describe('headline params', () => {

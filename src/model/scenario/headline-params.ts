@@ -52,3 +52,42 @@ export function paramPathProblem(path: string): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * Why `path` (a parameter, paramPathProblem passed it) reaches past the end of a list in every run
+ * the workload declares, or undefined. `runs` are the parameters of its own run and of each
+ * variant (its `set` applied): a variant's `set` may lengthen a list (`tenants` of two where the
+ * workload has one), so an index one of them has is kept. A `--set` given at run time may lengthen
+ * it too, but the workload declares no such run: its headline answers for the runs it declares,
+ * and a run that lacks the entry still prints `none (this run's list has N)` (report/headline.ts).
+ * A list inside an optional group left unset (`not set`) is no list to be past the end of.
+ */
+export function paramIndexProblem(path: string, runs: readonly unknown[]): string | undefined {
+  const keys = path.split('.');
+  // The longest length each indexed list has in any run, by the index of its key.
+  const longest = new Map<number, number>();
+  for (const params of runs) {
+    let v: unknown = params;
+    let reached = true;
+    for (const [i, key] of keys.entries()) {
+      if (Array.isArray(v)) {
+        longest.set(i, Math.max(longest.get(i) ?? 0, v.length));
+        if (Number(key) >= v.length) {
+          reached = false;
+          break;
+        }
+      }
+      v = v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined;
+    }
+    if (reached) return undefined;
+  }
+  // No run reaches the path: named at the first list it goes past the end of, at its longest in any run.
+  const [at, length] = [...longest].find(([i, n]) => Number(keys[i]) >= n) ?? [];
+  if (at === undefined || length === undefined) return undefined;
+  const list = keys.slice(0, at).join('.');
+  const inRuns =
+    runs.length === 1 ? "in the workload's own run" : "in the workload's own run and in each variant's";
+  const has = length === 0 ? 'is empty' : length === 1 ? 'has 1 entry' : `has at most ${length} entries`;
+  const range = length === 0 ? '' : ` from 0 to ${length - 1}`;
+  return `Expected an index of \`${list}\`${range}, got \`${keys[at]}\` in \`${path}\`: the list ${has} ${inRuns} (a variant whose \`set\` gives a longer list makes the index one)`;
+}

@@ -356,11 +356,12 @@ export function applySets(
   /** How an error names the field a PATH sets (`--set PATH` on the command line); the path itself by default. */
   fieldOf: (path: string) => string = (path) => path,
   /**
-   * Name the field inside the set as one path (`variants[0].set.gpu.dmaBytes: Expected ...`), for
-   * sets written in a file; without it the set is the field and the rest leads the message
-   * (`--set gpu: dmaBytes: Expected ...`), as an option the user typed is named as typed. With
-   * it, a field the set's path goes past is named by that path alone (`variants[0].set.foo.bar:
-   * Expected a workload parameter (...), got unknown key \`foo\``), not the path and then the field.
+   * Name the field inside the set as one path (`variants[0].set.gpu.dmaBytes: Expected ...`,
+   * `--set gpu.dmaBytes: Expected ...` for `--set 'gpu={"dmaBytes":0}'`), as the command line,
+   * runWorkload and a file's variants do; without it the set is the field and the rest leads the
+   * message (`gpu: dmaBytes: Expected ...`). With it, a field the set's path goes past is named by
+   * that path alone (`variants[0].set.foo.bar: Expected a workload parameter (...), got unknown
+   * key \`foo\``), not the path and then the field.
    */
   nest = false,
 ): WorkloadParams {

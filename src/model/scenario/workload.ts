@@ -26,7 +26,7 @@ import { BUG_NAMES, type BugName, isBugName } from './bugs.js';
 import { carriedBugMessage, carriedBugs } from './carried-bugs.js';
 import { COMMAND_KEYS } from './command-keys.js';
 import { counterPatternProblem } from './headline-counters.js';
-import { paramPathProblem } from './headline-params.js';
+import { paramIndexProblem, paramPathProblem } from './headline-params.js';
 import { PREMISE_NAMES, type PremiseName } from './premises.js';
 import { PROFILE_NAMES, type ProfileName } from './profiles.js';
 import { allIssues, type ChooseOption, joinField, strictFields, subField } from './schema-issues.js';
@@ -281,6 +281,43 @@ export function defineWorkload(def: WorkloadDefinition): Workload {
   return validateWorkload(def, name);
 }
 
+/**
+ * Headline items after the first with its label, each at `headline[i].label`: the summary's table
+ * of variants and `npusim compare` key a run's figures by label (report/summary-answer.ts,
+ * report/compare-results.ts), so of two with one label, one figure was dropped without a word.
+ */
+function headlineLabelIssues(headline: readonly HeadlineItem[]): { field: string; message: string }[] {
+  return headline.flatMap((item, i) => {
+    const first = headline.findIndex((o) => o.label === item.label);
+    return first === i
+      ? []
+      : [
+          {
+            field: `headline[${i}].label`,
+            message: `Expected a label no other headline item has, got ${gotText(item.label)}: headline[${first}] has it too`,
+          },
+        ];
+  });
+}
+
+/**
+ * A `param` item whose index is past the end of its list in every run the workload declares (its
+ * own and each variant's: `runs`), each at `headline[i].param` (headline-params.ts).
+ */
+function headlineIndexIssues(
+  headline: readonly HeadlineItem[],
+  runs: readonly WorkloadParams[],
+): { field: string; message: string }[] {
+  return headline.flatMap((item, i) => {
+    // Only a path that names a parameter has indices to check (headlineParamIssues says the rest).
+    const problem =
+      'param' in item && paramPathProblem(item.param) === undefined
+        ? paramIndexProblem(item.param, runs)
+        : undefined;
+    return problem === undefined ? [] : [{ field: `headline[${i}].param`, message: problem }];
+  });
+}
+
 /** A `param` item's path that names no parameter, each at `at[i].param` (the schema took its shape). */
 function headlineParamIssues(
   headline: readonly HeadlineItem[],
@@ -346,8 +383,11 @@ export function validateWorkload(def: unknown, where = 'workload'): Workload {
   const d = r.data;
   // The checks after the schema, each apart from the others, their mistakes refused together in
   // the file's order, each at its whole field.
-  const issues = headlineParamIssues(d.headline, 'headline');
+  const issues = [...headlineLabelIssues(d.headline), ...headlineParamIssues(d.headline, 'headline')];
   const p = paramsIssues(d.params);
+  // The parameters of each run the workload declares, its own and each variant's, for the
+  // headline's indices; none while a variant's set is refused (it may be the one that lengthens).
+  let runs: WorkloadParams[] | undefined = p.params === undefined ? undefined : [p.params];
   for (const issue of p.issues) {
     issues.push({ field: subField('params', issue.field), message: issue.message });
   }
@@ -377,9 +417,14 @@ export function validateWorkload(def: unknown, where = 'workload'): Workload {
         });
     // A variant's set is judged against the parameters it changes: none to judge it by while
     // those are refused.
-    if (p.params !== undefined)
-      issues.push(...setsIssues(p.params, v.set, (path) => `${at}.set.${path}`, true).issues);
+    if (p.params !== undefined) {
+      const s = setsIssues(p.params, v.set, (path) => `${at}.set.${path}`, true);
+      issues.push(...s.issues);
+      if (s.params === undefined) runs = undefined;
+      else runs?.push(s.params);
+    }
   });
+  if (runs !== undefined) issues.push(...headlineIndexIssues(d.headline, runs));
   if (issues.length > 0) refuseInFileOrder(issues, def, where);
   const params = p.params!;
   return {
