@@ -256,7 +256,7 @@ const REPLAY: CommandSpec = {
     REPORT_OPTION,
   ],
   examples: [
-    'npusim run flush-race --bug single-flush --seed 1 --stop-on-first; npusim replay npusim-failures/flush-race-seed1-order.atsd-released-early-5f2cacec.json',
+    'npusim run flush-race --bug single-flush --seed 1 --stop-on-first; npusim replay npusim-failures/flush-race-seed1-order.atsd-released-early-c889e8f5.json',
     'npusim replay free.json --trace free.pftrace --report free.html',
   ],
 };
@@ -288,7 +288,7 @@ const SHRINK: CommandSpec = {
     },
   ],
   examples: [
-    'npusim run flush-race --bug single-flush --seed 1 --stop-on-first; npusim shrink npusim-failures/flush-race-seed1-order.atsd-released-early-5f2cacec.json',
+    'npusim run flush-race --bug single-flush --seed 1 --stop-on-first; npusim shrink npusim-failures/flush-race-seed1-order.atsd-released-early-c889e8f5.json',
   ],
   exits: [
     {

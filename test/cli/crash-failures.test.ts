@@ -216,8 +216,8 @@ describe('run: a crash', () => {
   });
 
   test("--stop-on-first: a crash past the first finding's stop counts for nothing on every placement, one before it stands", async () => {
-    // flush-race with single-flush finds its first violation at 16.66 us; gpu3's event 845 comes
-    // later (inline, its last before the stop is 841), yet a thread running ahead reaches it; its
+    // flush-race with single-flush finds its first violation at 25.86 us; gpu3's event 1497 comes
+    // later (inline, its last before the stop is 1493), yet a thread running ahead reaches it; its
     // event 5 comes long before.
     const run = (crashAt: string, host: readonly string[]) =>
       cli([
@@ -233,7 +233,7 @@ describe('run: a crash', () => {
       ]);
     const hosts = [['--inline'], ['--threads'], ['--threads'], ['--workers', '2']];
     const late = [];
-    for (const host of hosts) late.push(await run('gpu3:845', host));
+    for (const host of hosts) late.push(await run('gpu3:1497', host));
     const results = late.map((r) => JSON.parse(r.stdout) as RunResult);
     expect(late.map((r) => r.code)).toEqual(hosts.map(() => 1));
     // --no-failure-file: none written, and --json says so (null, never left out).

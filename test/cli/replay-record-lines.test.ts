@@ -36,7 +36,7 @@ describe('replay text', () => {
       '--seed',
       '1',
       '--duration',
-      '20us',
+      '30us',
     ]);
     expect(r.result?.expectation?.met).toBe(true);
     const lines = replayText(r).join('\n').split('\n');

@@ -41,7 +41,7 @@ describe('replay --trace, --report and --out', () => {
     const ran = join(dir, 'ran.json');
     const file = await failureFile(
       'fail',
-      [...FAILING_RUN, '--duration', '24us', '--inline', '--out', ran],
+      [...FAILING_RUN, '--duration', '32us', '--inline', '--out', ran],
       1,
     );
     const recorded = JSON.parse(readFileSync(file, 'utf8')) as { first: { tick: number; rule: string } };
@@ -103,7 +103,7 @@ describe('replay --trace, --report and --out', () => {
       '--seed',
       '3',
       '--duration',
-      '20us',
+      '30us',
       '--no-failure-file',
       '--record',
       record,
@@ -153,7 +153,7 @@ describe('replay --trace, --report and --out', () => {
   it('a crash: the trace up to the crash, on threads replayed again inline for its records; no report', async () => {
     const file = await failureFile(
       'crash',
-      ['run', '--seed', '1', '--duration', '20us', '--crash-at', 'gpu1:50'],
+      ['run', '--seed', '1', '--duration', '30us', '--crash-at', 'gpu1:50'],
       4,
     );
     const crashTick = (JSON.parse(readFileSync(file, 'utf8')) as { first: { tick: number } }).first.tick;
@@ -180,7 +180,7 @@ describe('replay --trace, --report and --out', () => {
   });
 
   it('refuses bad outputs before the replay: a directory, its own input, a cap without --trace', async () => {
-    const file = await failureFile('bad', [...FAILING_RUN, '--duration', '20us', '--inline'], 1);
+    const file = await failureFile('bad', [...FAILING_RUN, '--duration', '30us', '--inline'], 1);
     const before = readFileSync(file, 'utf8');
     const cases: [string[], RegExp][] = [
       [['--trace', dir], /--trace: Expected a writable file path, got `.*`: it is a directory/],

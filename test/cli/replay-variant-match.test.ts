@@ -15,7 +15,7 @@ import { unwrapped } from '../fixtures/unwrapped.js';
 import { testTempDir } from '../support/temp-dir.js';
 import { cli } from './cli-harness.js';
 
-const FLUSH_RACE = ['flush-race', '--seed', '1', '--duration', '20us', '--inline'];
+const FLUSH_RACE = ['flush-race', '--seed', '1', '--duration', '30us', '--inline'];
 
 /** The `expected (...)` line of a run's summary or a replay's text, its wrapped lines joined. */
 function expectedLine(text: string): string {

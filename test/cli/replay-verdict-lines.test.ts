@@ -57,9 +57,9 @@ describe('replay: the finding message under the verdict', () => {
     expect(lines.map((l) => l.trim()).join(' ')).toBe(long);
   });
 
-  test('atsd-hang: the recorded line breaks between its fields, so `seed 1` stays whole, and every verdict line fits 100 columns', async () => {
+  test('atsd-hang: the recorded line breaks between its fields, so `seed 2` stays whole, and every verdict line fits 100 columns', async () => {
     const { path } = await recorded(
-      ['atsd-hang', '--bug', 'atsd-no-valid-bdf', '--seed', '1', '--duration', '150us', '--inline'],
+      ['atsd-hang', '--bug', 'atsd-no-valid-bdf', '--seed', '2', '--duration', '150us', '--inline'],
       3,
     );
     const r = await cli(['replay', path]);
@@ -71,9 +71,10 @@ describe('replay: the finding message under the verdict', () => {
     );
     expect(verdict.filter((l) => l.length > 100)).toEqual([]);
     const at = lines.findIndex((l) => l.startsWith('  recorded: '));
-    // It broke between `atsd-hang seed` and `1` before (QA Q53).
+    // It broke between `atsd-hang seed` and `1` before (QA Q53). Seed 2: seed 1's line (`at 110 us`)
+    // now fits 100 columns, and breaks nowhere.
     expect(lines[at]).toMatch(/, digest [0-9a-f]{16},$/);
-    expect(lines[at + 1]).toBe('            atsd-hang seed 1');
+    expect(lines[at + 1]).toBe('            atsd-hang seed 2');
     expect(r.stderr.split('\n').filter((l) => l.length > 100)).toEqual([]);
   });
 
@@ -261,20 +262,22 @@ describe("replay: exit 5's last line says which cause to suspect (QA: it blamed 
 
 describe("replay: the history reaches back to the events on the finding's page", () => {
   test.each([
-    ['64K', []],
+    ['64K', '1', []],
     // A 2M page's translation and free carry its base, another 64 KiB than the stale DMA's
-    // address: the finding names the base too (QA: the history had neither).
-    ['2M', ['--set', 'tenants[2].pageSizes=["2M"]']],
+    // address: the finding names the base too (QA: the history had neither). Seed 3: seed 1's
+    // first stale translation is now of a 64K page (0x2400000), not of one of the 2M pages, and
+    // seed 2's page was freed among the last events, not before them.
+    ['2M', '3', ['--set', 'tenants[2].pageSizes=["2M"]']],
   ])(
     "a stale ATS translation of a %s page: the ATS response that made it and the page's frees come before the last events, however long before (QA: other GPUs' DMAs only)",
-    async (size, set) => {
+    async (size, seed, set) => {
       const { path, file } = await recorded(
         [
           'guest-atsd',
           '--bug',
           'host-atsd-ignores-lparid',
           '--seed',
-          '1',
+          seed,
           '--stop-on-first',
           '--inline',
           ...set,
@@ -311,8 +314,9 @@ describe("replay: the oracle's record of the finding, as run prints it", () => {
         'context-churn',
         '--bug',
         'context-init-destroy-race',
+        // Seed 6: seed 1's history now reaches back past a gap (`...`) to the context's last put.
         '--seed',
-        '1',
+        '6',
         '--duration',
         '30us',
         '--inline',
@@ -342,8 +346,10 @@ describe("replay: the oracle's record of the finding, as run prints it", () => {
 
 describe("replay: the oracle's record is taken at the finding, not at the run's end", () => {
   test("a stale ATS translation early in a long run: its record still holds the other actors' evidence, the page's free and the GPUs' ATS cache events (QA: forgotten by the run's end)", async () => {
+    // Seed 12 (found at 79.5 us): seed 1's first stale translation is now at 136.7 us, of a page
+    // no other GPU's ATS cache held, so its record has no GPU's ATS cache events to keep.
     const { path, file } = await recorded(
-      ['guest-atsd', '--bug', 'host-atsd-ignores-lparid', '--seed', '1', '--duration', '300us', '--inline'],
+      ['guest-atsd', '--bug', 'host-atsd-ignores-lparid', '--seed', '12', '--duration', '300us', '--inline'],
       1,
     );
     expect(file.first!.rule).toBe('translation.stale-ats');

@@ -357,16 +357,17 @@ describe('names that do not exist are refused', () => {
       '--duration',
       '100us',
       '--crash-at',
-      'gpu2:2600',
+      'gpu2:2700',
       '--inline',
       '--no-failure-file',
     ]);
+    // gpu2's handler sees 2684 events here, the engine counts 2785 for it.
     expect(r.code, r.stderr).toBe(0);
     const said = unwrapped(r.stderr, 8);
-    expect(said).toContain("never fired: gpu2's handler saw fewer than 2600 events in this run");
+    expect(said).toContain("never fired: gpu2's handler saw fewer than 2700 events in this run");
     // The engine's count, departures included, is past N: the run is one where the two differ.
     expect(Number(/the (\d+) events the engine counts for gpu2/.exec(said)?.[1])).toBeGreaterThanOrEqual(
-      2600,
+      2700,
     );
   });
 

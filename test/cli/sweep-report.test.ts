@@ -15,7 +15,7 @@ import { shardSummary } from '../support/sweep-shard.js';
 import { testTempDir } from '../support/temp-dir.js';
 import { cli } from './cli-harness.js';
 
-const FLUSH_RACE = ['flush-race', '--bug', 'single-flush', '--duration', '20us', '--jobs', '1'];
+const FLUSH_RACE = ['flush-race', '--bug', 'single-flush', '--duration', '30us', '--jobs', '1'];
 
 /** The rows of the page's table that follows `<h2>title</h2>`, as cell texts. */
 function tableRows(html: string, title: string): string[][] {

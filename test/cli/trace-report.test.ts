@@ -58,7 +58,7 @@ describe('run --trace and --report', () => {
     const r = await cli([
       ...FAILING_RUN,
       '--duration',
-      '24us',
+      '32us',
       '--inline',
       '--no-failure-file',
       '--trace',
@@ -70,7 +70,7 @@ describe('run --trace and --report', () => {
     ]);
     expect(r.code).toBe(1);
     expect(unwrapped(r.stderr, 8)).toMatch(
-      /trace: the first finding \((\d+(?:\.\d+)? us)\) is outside what the trace could keep \(\d+\.?\d* us to 24 us\); running again/,
+      /trace: the first finding \((\d+(?:\.\d+)? us)\) is outside what the trace could keep \(\d+\.?\d* us to 32 us\); running again/,
     );
     const first = /the first finding \((\d+(?:\.\d+)? us)\)/.exec(unwrapped(r.stderr, 8))![1]!;
     expect(unwrapped(r.stderr, 8)).toContain(`the first finding at ${first} is in it`);
@@ -140,7 +140,7 @@ describe('run --trace and --report', () => {
         '--seed',
         '1',
         '--duration',
-        '20us',
+        '30us',
         '--crash-at',
         'gpu1:50',
         '--no-failure-file',

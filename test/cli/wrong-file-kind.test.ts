@@ -18,7 +18,7 @@ describe('a file of the wrong kind is named for what it is', () => {
     const ran = await cli([
       ...FAILING_RUN,
       '--duration',
-      '20us',
+      '30us',
       '--inline',
       '--out',
       result,

@@ -100,10 +100,10 @@ describe('the run summary fits 100 columns', () => {
     expect(lines[cycle + 1]).toMatch(/^ {20}-> shootdown \d holds /);
     // Joined again, each line is the one it was before it wrapped.
     expect(unwrapped(text, 20)).toMatch(
-      /\n {4}deadlock cycle: shootdown 4 holds npu0\.reg0, waits for npu1 -> shootdown 2 holds npu1\.reg0, waits for npu0 -> shootdown 4\n/,
+      /\n {4}deadlock cycle: shootdown 2 holds npu0\.reg0, waits for npu1 -> shootdown 4 holds npu1\.reg0, waits for npu0 -> shootdown 2\n/,
     );
     expect(text).toContain(
-      '                        +78 still in flight at the end, for up to 1.505 us so far,\n                          not in the row above\n',
+      '                        +76 still in flight at the end, for up to 1.482 us so far,\n                          not in the row above\n',
     );
   });
 

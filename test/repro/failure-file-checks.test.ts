@@ -626,7 +626,7 @@ describe('a hand-edited file is refused in words that never misstate it (QA)', (
 });
 
 describe('a run that ran to its end reached its duration', () => {
-  // The fixture stopped at its first finding (tick 16659869 of 800 us): short of its duration.
+  // The fixture stopped at its first finding (tick 25864880 of 800 us): short of its duration.
   const toEnd = (f: Json & { workload: { params: Json } }) => {
     (f.options as Json).stopOnFirst = false;
   };
@@ -635,7 +635,7 @@ describe('a run that ran to its end reached its duration', () => {
     [
       'a violation without --stop-on-first that stopped short of its duration',
       toEnd,
-      "f.json: figures.simulatedTicks: Expected the run's duration, workload.params.durationTicks 800000000 (800 us): a violation run without --stop-on-first, not interrupted, ends there; got 16659869 (16.66 us)",
+      "f.json: figures.simulatedTicks: Expected the run's duration, workload.params.durationTicks 800000000 (800 us): a violation run without --stop-on-first, not interrupted, ends there; got 25864880 (25.86 us)",
     ],
     [
       'a duration edited to 1000 s (its replay ran for hours printing nothing: QA)',
@@ -700,7 +700,7 @@ describe('a run that ran to its end reached its duration', () => {
     expect(readFailureFile(JSON.stringify(tampered(edit)), 'f.json', registry).config.seed).toBe(1);
   });
 
-  // The fixture stopped at its first finding, at tick 16659868: it reached 16659869.
+  // The fixture stopped at its first finding, at tick 25864879: it reached 25864880.
   test.each<[string, (f: Json & { workload: { params: Json } }) => void, string]>([
     [
       // QA: a file of a run to its end with --stop-on-first switched on by hand replayed to the
@@ -709,14 +709,14 @@ describe('a run that ran to its end reached its duration', () => {
       (f) => {
         (f.figures as Json).simulatedTicks = 800_000_000;
       },
-      'f.json: figures.simulatedTicks: Expected 16659869 (16.66 us), the end of the tick of the first finding (first.tick 16659868), where a violation run with --stop-on-first (options.stopOnFirst true) stops; got 800000000 (800 us)',
+      'f.json: figures.simulatedTicks: Expected 25864880 (25.86 us), the end of the tick of the first finding (first.tick 25864879), where a violation run with --stop-on-first (options.stopOnFirst true) stops; got 800000000 (800 us)',
     ],
     [
       "a stop one tick past the finding's",
       (f) => {
-        (f.figures as Json).simulatedTicks = 16_659_870;
+        (f.figures as Json).simulatedTicks = 25_864_881;
       },
-      'f.json: figures.simulatedTicks: Expected 16659869 (16.66 us), the end of the tick of the first finding (first.tick 16659868), where a violation run with --stop-on-first (options.stopOnFirst true) stops; got 16659870 (1 tick more)',
+      'f.json: figures.simulatedTicks: Expected 25864880 (25.86 us), the end of the tick of the first finding (first.tick 25864879), where a violation run with --stop-on-first (options.stopOnFirst true) stops; got 25864881 (1 tick more)',
     ],
   ])('refused: %s', (_what, edit, message) => {
     expect(refused(tampered(edit))).toBe(message);
@@ -728,7 +728,7 @@ describe('a run that ran to its end reached its duration', () => {
     [
       'a finding in the last tick',
       (f) => {
-        params(f).durationTicks = 16_659_869;
+        params(f).durationTicks = 25_864_880;
       },
     ],
     [

@@ -15,7 +15,8 @@ import { testTempDir } from '../support/temp-dir.js';
 describe("the finding's record in a replay", () => {
   test("is the history's run's, taken at the finding: with the other actors' evidence on its page", async () => {
     const path = join(testTempDir('npusim-finding-record-'), 'r.json');
-    const args = ['guest-atsd', '--bug', 'host-atsd-ignores-lparid', '--seed', '1', '--duration', '300us'];
+    // Seed 12: its stale translation's refill raced an invalidate, so a GPU's ATS cache kept evidence.
+    const args = ['guest-atsd', '--bug', 'host-atsd-ignores-lparid', '--seed', '12', '--duration', '300us'];
     const run = await cli(['run', ...args, '--inline', '--no-failure-file', '--record', path]);
     expect(run.code, run.stderr).toBe(1);
     const r = await replayFailure(readFileSync(path, 'utf8'), path, await loadWorkloads(), 'inline');

@@ -56,7 +56,7 @@ describe("replay: steps the finding's message names from before its last events"
       '--bug',
       'context-init-destroy-race',
       '--seed',
-      '6',
+      '2',
       '--duration',
       '30us',
     ]);
@@ -72,7 +72,7 @@ describe("replay: steps the finding's message names from before its last events"
   });
 
   test("a register released early: its shootdown's launches from its acquire, and the release", async () => {
-    const r = await replayOf(['flush-race', '--bug', 'single-flush', '--seed', '2', '--duration', '20us']);
+    const r = await replayOf(['flush-race', '--bug', 'single-flush', '--seed', '2', '--duration', '30us']);
     expect(r.found).toMatchObject({
       rule: 'order.atsd-released-early',
       actors: ['shootdown 1', 'npu0.reg0'],

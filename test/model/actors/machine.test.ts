@@ -328,11 +328,12 @@ describe('machine: the pre-fix stale ATSD register index', () => {
       (v) => v.rule === 'order.atsd-shared-register' && v.message.includes('while STAT != 0'),
     );
     expect(busy.length).toBeGreaterThan(0);
-    // Seed 1: shootdown 3's stale clear frees npu1.reg1 under shootdown 1's ATSD; 4 takes it.
+    // Seed 1: stale clears (by shootdowns 1 and 4) leave npu1.reg0 to shootdown 1 while shootdown 3
+    // still drives it: 3 launches there, then 1 does under 3's ATSD.
     expect(busy[0]!.message).toMatch(
-      /got one by shootdown 4 while STAT != 0: the ATSD shootdown 1 launched there is still in flight \(the register now held by shootdown 4\)$/,
+      /got one by shootdown 1 while STAT != 0: the ATSD shootdown 3 launched there is still in flight \(the register now held by shootdown 1\)$/,
     );
-    expect(busy[0]!.history.join('\n')).toContain('"launchedBy":1');
+    expect(busy[0]!.history.join('\n')).toContain('"launchedBy":3');
   });
 
   test('a LAUNCH the NPU dropped (STAT != 0) is counted by what it covers no more than as a launch (QA: 26 invalidates + 21 flushes beside 40 launches)', async () => {

@@ -56,9 +56,12 @@ export class DmaTags {
     return this.peers.size;
   }
 
-  /** Outstanding slots in use: DMAs and peer writes in flight, and ATS requests waiting. */
+  /**
+   * Outstanding slots in use: DMAs and peer writes in flight. A DMA waiting for its ATS answer is
+   * one of them (in `inFlight` from its issue), so its request takes no slot of its own.
+   */
   get outstanding(): number {
-    return this.inFlight.size + this.pendingAts.size;
+    return this.inFlight.size;
   }
 
   newTag(): number {
