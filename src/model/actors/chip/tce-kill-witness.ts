@@ -95,8 +95,9 @@ export function killedText(kills: readonly TceKill[], table: TceTable): string {
       continue;
     }
     const i = table.indexOf(k.addr as BusAddr) ?? -1;
-    if (run !== undefined && run.times > 1 && i === run.first) run.times++;
-    else if (run !== undefined && run.first === run.last && i === run.first) run.times++;
+    // A repeat grows a run of one index (a repeated one keeps first === last); a next index, a run
+    // not repeated.
+    if (run !== undefined && run.first === run.last && i === run.first) run.times++;
     else if (run !== undefined && run.times === 1 && i === run.last + 1) run.last = i;
     else {
       close();
