@@ -1,8 +1,9 @@
 /**
  * Before a run: the GPUs of the machine a run leaves out, said on stderr beside the other reach
- * notes (peer-reach.ts, inert-sets.ts): those no tenant owns (model/actors/tenant-reach.ts) and
+ * notes (peer-reach.ts, inert-sets.ts): those no tenant owns (model/actors/tenant-reach.ts),
  * those of a tenant that form no ring where the run asks for a ring all-reduce (ring-reach.ts),
- * and those with no TCE window where it asks for UT=1 DMA (ut1-reach.ts).
+ * those with no TCE window where it asks for UT=1 DMA (ut1-reach.ts), and all of them where none
+ * sends DMA (dma-reach.ts).
  * QA: `p2p-allreduce` with no ring anywhere answered `clean: as expected` with 0 all-reduces, and
  * `multi-tenant` on a three-socket file left two GPUs idle in its per-socket variant, set beside
  * its other runs, without a word. A workload's variants run with their own parameters, so each is
@@ -10,6 +11,7 @@
  * one command draw on different GPUs, that is said too: their answers side by side compare unlike
  * machines.
  */
+import { gpusWithoutDma } from '../model/actors/dma-reach.js';
 import { gpuListText } from '../model/actors/gpu-list-text.js';
 import { gpusWithoutRing } from '../model/actors/ring-reach.js';
 import { gpusWithTenant, tenantlessGpus } from '../model/actors/tenant-reach.js';
@@ -34,7 +36,7 @@ export function sayGpuReach(
     { where: variants.length > 0 ? "the workload's own run" : alone, world: worldOf(config) },
     ...variants.map((v) => ({ where: `variant ${v.name}`, world: worldOf(v.config) })),
   ];
-  for (const note of [tenantlessGpus, gpusWithoutRing, gpusWithoutTceWindow]) {
+  for (const note of [tenantlessGpus, gpusWithoutDma, gpusWithoutRing, gpusWithoutTceWindow]) {
     // One note for the runs it is the same in, in the order they run; a detail that differs
     // between them is said with the run it is of.
     const said = new Map<string, { head: string; why: string; at: { where: string; detail?: string }[] }>();

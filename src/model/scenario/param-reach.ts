@@ -19,7 +19,27 @@ type Reach = (p: WorkloadParams) => string | undefined;
 const noCollective: Reach = (p) =>
   p.gpu.collective === 'none' ? 'no ring all-reduce runs (`gpu.collective` none)' : undefined;
 
+// An engine's own draws (gpu/dma-engines.ts onTimer): its issue timer, the ATS refill it may
+// move, the kind and direction of what it issues. A collective draws none of them.
+const noEngines: Reach = (p) =>
+  p.gpu.engines === 0 ? 'no GPU runs a DMA engine (`gpu.engines` 0)' : undefined;
+
+// Both the engines and a collective's peer writes size their requests by `dmaBytes` and share the
+// outstanding slots (gpu/ring-allreduce.ts): inert only with neither.
+const noGpuTraffic: Reach = (p) =>
+  p.gpu.engines === 0 && p.gpu.collective === 'none'
+    ? 'no GPU sends DMA (`gpu.engines` 0, `gpu.collective` none)'
+    : undefined;
+
 const REACH: Readonly<Record<string, Reach>> = {
+  'gpu.issueIntervalTicks': noEngines,
+  'gpu.ut0Percent': noEngines,
+  'gpu.ut1Percent': noEngines,
+  'gpu.peerPercent': noEngines,
+  'gpu.writePercent': noEngines,
+  'gpu.refillAdvancePercent': noEngines,
+  'gpu.dmaBytes': noGpuTraffic,
+  'gpu.maxOutstanding': noGpuTraffic,
   'gpu.collectiveBytes': noCollective,
   'gpu.collectiveGapTicks': noCollective,
   'mmio.firmwarePercent': (p) =>

@@ -14,8 +14,19 @@ import { workloads } from '../../../workloads/index.js';
 
 const DURATION = 60_000_000;
 
-/** Each parameter: a workload where it acts, a value other than the workload's, and the change that leaves it nothing. */
-const CASES: { path: string; workload: string; value: unknown; inert: (p: WorkloadParams) => object }[] = [
+/**
+ * Each parameter: a workload where it acts, a value other than the workload's, and the change that
+ * leaves it nothing; `said`, where the set names several parameters (an object given to a group).
+ */
+const CASES: {
+  path: string;
+  workload: string;
+  value: unknown;
+  inert: (p: WorkloadParams) => object;
+  said?: string[];
+  /** The change to the workload's parameters where it must still act, if any. */
+  acts?: (p: WorkloadParams) => object;
+}[] = [
   {
     path: 'gpu.collectiveBytes',
     workload: 'p2p-allreduce',
@@ -46,6 +57,30 @@ const CASES: { path: string; workload: string; value: unknown; inert: (p: Worklo
     value: 90,
     inert: (p) => ({ host: { ...p.host, tceRemapIntervalTicks: 0 } }),
   },
+  // The engines' own draws, inert with no engine (a collective draws none of them).
+  ...(['issueIntervalTicks', 'writePercent', 'refillAdvancePercent'] as const).map((k) => ({
+    path: `gpu.${k}`,
+    workload: 'stress',
+    value: k === 'issueIntervalTicks' ? 25_000 : 20,
+    inert: (p: WorkloadParams) => ({ gpu: { ...p.gpu, engines: 0 } }),
+  })),
+  {
+    // The three shares sum to 100, so one set names them together.
+    path: 'gpu',
+    workload: 'stress',
+    value: { ut0Percent: 40, ut1Percent: 40, peerPercent: 20 },
+    inert: (p) => ({ gpu: { ...p.gpu, engines: 0 } }),
+    said: ['gpu.ut0Percent', 'gpu.ut1Percent', 'gpu.peerPercent'],
+  },
+  // Sizes and slots a collective's peer writes use too: inert only with neither engines nor one,
+  // so they must act on the collective alone.
+  ...(['dmaBytes', 'maxOutstanding'] as const).map((k) => ({
+    path: `gpu.${k}`,
+    workload: 'p2p-allreduce',
+    value: k === 'dmaBytes' ? 1024 : 8,
+    acts: (p: WorkloadParams) => ({ gpu: { ...p.gpu, engines: 0 } }),
+    inert: (p: WorkloadParams) => ({ gpu: { ...p.gpu, engines: 0, collective: 'none' } }),
+  })),
 ];
 
 /** What a run did and found: its events, and every finding's rule and tick. */
@@ -63,20 +98,21 @@ async function behaviour(workload: string, params: WorkloadParams, seed: number)
 
 describe('--set with nothing to act on', () => {
   test('every parameter judged has a case here', () => {
-    expect(CASES.map((c) => c.path).sort()).toEqual([...PARAMS_WITH_REACH].sort());
+    expect(CASES.flatMap((c) => c.said ?? [c.path]).sort()).toEqual([...PARAMS_WITH_REACH].sort());
   });
 
   test.each(CASES)(
     '$path: acts on $workload, inert once its step is left out',
-    async ({ path, workload, value, inert }) => {
-      const own = parseParams(workloads.find((x) => x.name === workload)!.params, workload);
+    async ({ path, workload, value, inert, said: names, acts }) => {
+      const declared = parseParams(workloads.find((x) => x.name === workload)!.params, workload);
+      const own = parseParams({ ...declared, ...acts?.(declared) }, workload);
       const sets = [{ path, value }];
       const set = (p: WorkloadParams) => applySets(p, { [path]: value });
       expect(setsWithNothingToActOn(set(own), sets)).toEqual([]);
       expect(await behaviour(workload, set(own), 1)).not.toBe(await behaviour(workload, own, 1));
       const off = parseParams({ ...own, ...inert(own) }, workload);
       const said = setsWithNothingToActOn(set(off), sets);
-      expect(said.map((s) => s.path)).toEqual([path]);
+      expect(said.map((s) => s.path)).toEqual(names ?? [path]);
       for (const seed of [1, 2]) {
         expect(await behaviour(workload, set(off), seed)).toBe(await behaviour(workload, off, seed));
       }
