@@ -453,6 +453,50 @@ describe('sets: one rule for --set, a variant and the library', () => {
     expect(set(p, { 'gpu.dmaBytes': 512, 'gpu.engines': 1, 'tenants[0].lpid': 0 }).gpu.dmaBytes).toBe(512);
   });
 
+  // QA: `--set tenants[0].lpid=2` beside a tenant 1 with LPID 2 was refused as `tenants[1].lpid:
+  // ... got 2 (tenants[0] has it)`, as if tenant 1's own value were the mistake.
+  test('a clash between tenants a set made is told at the field the set changed', () => {
+    const two = parseParams(
+      {
+        ...params,
+        tenants: [
+          { name: 'a', lpid: 1, groups: [0] },
+          { name: 'b', lpid: 2, groups: [1] },
+          { name: 'c', lpid: 3, groups: 'rest' },
+        ],
+      },
+      '',
+    );
+    const set = (sets: Record<string, unknown>) =>
+      errorOf(() => applySets(two, sets, (path) => `--set ${path}`)).message;
+    expect(set({ 'tenants[0].lpid': 2 })).toBe(
+      '--set tenants[0].lpid: Expected an LPID no other tenant has, got 2 (tenants[1] has it)',
+    );
+    expect(set({ 'tenants.0.name': 'b' })).toBe(
+      '--set tenants.0.name: Expected a name no other tenant has, got `b` (tenants[1] has it)',
+    );
+    expect(set({ 'tenants[0].groups': [1, 0] })).toBe(
+      '--set tenants[0].groups: Expected IOMMU groups no other tenant takes, got 1 (tenants[1] takes it)',
+    );
+    expect(set({ 'tenants[0].groups': 'all', 'tenants[2].groups': [2] })).toBe(
+      '--set tenants[0].groups: Expected IOMMU groups no other tenant takes, got "all" (tenants[1] takes group 1)\n' +
+        '  --set tenants[2].groups: Expected IOMMU groups no other tenant takes, got 2 (tenants[0] takes them all)',
+    );
+    // The later tenant changed: told there, as a file's clash is.
+    expect(set({ 'tenants[1].lpid': 1 })).toBe(
+      '--set tenants[1].lpid: Expected an LPID no other tenant has, got 1 (tenants[0] has it)',
+    );
+    // Both changed by one set: told at the later, under it.
+    expect(
+      set({
+        tenants: [
+          { name: 'a', lpid: 1, groups: [0] },
+          { name: 'b', lpid: 1, groups: 'rest' },
+        ],
+      }),
+    ).toBe('--set tenants: [1].lpid: Expected an LPID no other tenant has, got 1 (tenants[0] has it)');
+  });
+
   test("a variant's set follows the same rule, refused when the workload is loaded", () => {
     const variant = { name: 'x', set: { gpu: { engines: 1 }, 'gpu.dmaBytes': 512 } };
     expect(errorOf(() => validateWorkload({ ...base, variants: [variant] }, 'w.json')).message).toBe(

@@ -431,7 +431,15 @@ export function setsIssues(
   });
   const r = paramsIssues(input);
   const applied = earlier.map((e) => e.path);
-  for (const { field, message: detail } of r.issues) {
+  for (const issue of r.issues) {
+    // A clash is told at the field a set changed, where only the other one was.
+    const told =
+      issue.other !== undefined &&
+      deepestSet(applied, issue.field, fieldOf) === undefined &&
+      deepestSet(applied, issue.other.field, fieldOf) !== undefined
+        ? issue.other
+        : issue;
+    const { field, message: detail } = told;
     const owner = deepestSet(applied, field, fieldOf);
     if (owner === undefined) {
       const path = applied.at(-1) ?? paths.at(-1);
@@ -544,15 +552,26 @@ export function parseParams(input: unknown, where = 'params'): WorkloadParams {
 }
 
 /**
+ * One mistake of the parameters at its field. A clash between two fields (two tenants with one
+ * name or LPID) is laid at the later one; `other` is the same clash told at the earlier, for a
+ * `--set` that changed that one (QA: `--set tenants[0].lpid=2` beside a tenant 1 with LPID 2 was
+ * refused as `tenants[1].lpid: ... got 2 (tenants[0] has it)`, as if tenant 1's own value were
+ * the mistake).
+ */
+export interface ParamsIssue {
+  field: string;
+  message: string;
+  other?: { field: string; message: string };
+}
+
+/**
  * The parameters, or every mistake in them, each at its field under the parameters
  * (`tenants[1].lpid`): the schema's, and when it passes, every check across fields (the GPU's
  * percentages, each tenant's name and LPID), each apart from the others.
  */
 export function paramsIssues(
   input: unknown,
-):
-  | { params: WorkloadParams; issues: [] }
-  | { params: undefined; issues: { field: string; message: string }[] } {
+): { params: WorkloadParams; issues: [] } | { params: undefined; issues: ParamsIssue[] } {
   const r = workloadParamsSchema.safeParse(input);
   if (!r.success) {
     // One mistake a field: a value two checks refuse (above the longest run and above 2^53) is
@@ -564,7 +583,7 @@ export function paramsIssues(
     };
   }
   const p = r.data;
-  const issues: { field: string; message: string }[] = [];
+  const issues: ParamsIssue[] = [];
   if (p.gpu.ut0Percent + p.gpu.ut1Percent + p.gpu.peerPercent !== 100) {
     issues.push({
       field: 'gpu',
@@ -582,6 +601,10 @@ export function paramsIssues(
       issues.push({
         field: `tenants[${i}].name`,
         message: `Expected a name no other tenant has, got ${gotText(t.name)} (tenants[${sameName}] has it)`,
+        other: {
+          field: `tenants[${sameName}].name`,
+          message: `Expected a name no other tenant has, got ${gotText(t.name)} (tenants[${i}] has it)`,
+        },
       });
     const sameLpid = lpids.get(t.lpid);
     if (sameLpid === undefined) lpids.set(t.lpid, i);
@@ -598,6 +621,10 @@ export function paramsIssues(
       issues.push({
         field: `tenants[${i}].lpid`,
         message: `Expected an LPID no other tenant has, got ${t.lpid} (tenants[${sameLpid}] has it)`,
+        other: {
+          field: `tenants[${sameLpid}].lpid`,
+          message: `Expected an LPID no other tenant has, got ${t.lpid} (tenants[${i}] has it)`,
+        },
       });
   });
   issues.push(...groupIssues(p.tenants));
@@ -612,8 +639,9 @@ export function paramsIssues(
  * before it left, so it clashes with none (one left nothing is refused when the run is built, where
  * the topology says how many groups there are, as is a group past the last).
  */
-function groupIssues(tenants: WorkloadParams['tenants']): { field: string; message: string }[] {
-  const issues: { field: string; message: string }[] = [];
+function groupIssues(tenants: WorkloadParams['tenants']): ParamsIssue[] {
+  const issues: ParamsIssue[] = [];
+  const clash = (ids: string) => `Expected IOMMU groups no other tenant takes, got ${ids}`;
   // Each group to the first tenant that takes it; `all` at the first that takes every group.
   const takenBy = new Map<number, number>();
   let allBy: number | undefined;
@@ -629,8 +657,16 @@ function groupIssues(tenants: WorkloadParams['tenants']): { field: string; messa
           : taken === undefined
             ? undefined
             : `tenants[${taken[1]}] takes group ${taken[0]}`;
-      if (by !== undefined) {
-        issues.push({ field, message: `Expected IOMMU groups no other tenant takes, got "all" (${by})` });
+      const owner = allBy ?? taken?.[1];
+      if (by !== undefined && owner !== undefined) {
+        issues.push({
+          field,
+          message: clash(`"all" (${by})`),
+          other: {
+            field: `tenants[${owner}].groups`,
+            message: clash(`${allBy !== undefined ? '"all"' : taken![0]} (tenants[${i}] takes them all)`),
+          },
+        });
       }
       allBy ??= i;
       return;
@@ -638,6 +674,7 @@ function groupIssues(tenants: WorkloadParams['tenants']): { field: string; messa
     const seen = new Set<number>();
     const twice = new Set<number>();
     const clashes: string[] = [];
+    const owners = new Map<number, number[]>();
     for (const id of t.groups) {
       if (seen.has(id)) {
         twice.add(id);
@@ -645,8 +682,10 @@ function groupIssues(tenants: WorkloadParams['tenants']): { field: string; messa
       }
       seen.add(id);
       const owner = allBy ?? takenBy.get(id);
-      if (owner !== undefined) clashes.push(`${id} (${takesText(tenants, owner)})`);
-      else takenBy.set(id, i);
+      if (owner !== undefined) {
+        clashes.push(`${id} (${takesText(tenants, owner)})`);
+        owners.set(owner, [...(owners.get(owner) ?? []), id]);
+      } else takenBy.set(id, i);
     }
     if (twice.size > 0) {
       issues.push({
@@ -655,9 +694,23 @@ function groupIssues(tenants: WorkloadParams['tenants']): { field: string; messa
       });
     }
     if (clashes.length > 0) {
+      // Told at the one tenant it clashes with, where that is one: `all`, or the groups both take.
+      const [one] = owners.size === 1 ? [...owners] : [];
       issues.push({
         field,
-        message: `Expected IOMMU groups no other tenant takes, got ${clashes.join(', ')}`,
+        message: clash(clashes.join(', ')),
+        ...(one === undefined
+          ? {}
+          : {
+              other: {
+                field: `tenants[${one[0]}].groups`,
+                message: clash(
+                  tenants[one[0]]!.groups === 'all'
+                    ? `"all" (tenants[${i}] takes ${one[1].length === 1 ? 'group' : 'groups'} ${one[1].join(', ')})`
+                    : `${one[1].join(', ')} (tenants[${i}] takes ${one[1].length === 1 ? 'it' : 'them'})`,
+                ),
+              },
+            }),
       });
     }
   });
