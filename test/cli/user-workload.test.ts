@@ -301,6 +301,13 @@ describe('user workloads', () => {
       ':1:57: params.topology:',
       'Expected a preset, one of witherspoon-6, witherspoon-4, got `nosuch` (a topology file is given by `--topology FILE`, not by this parameter)',
     );
+    // QA: a topology pasted in whole (`topo --json`'s object) read `Expected a string, got an object`.
+    await refused(
+      'topology-object.json',
+      JSON.stringify({ ...def, params: { ...def.params, topology: { name: 'mine', sockets: [] } } }),
+      ':1:57: params.topology:',
+      'Expected a preset, one of witherspoon-6, witherspoon-4, got an object (a topology file is given by `--topology FILE`, not by this parameter)',
+    );
     const tenant = { ...def.params.tenants[0]!, groups: [7] };
     await refused(
       'groups.json',

@@ -9,6 +9,7 @@ import { ConfigError } from '../../core/errors.js';
 import { issuesMessage } from '../../core/issues-message.js';
 import { gotText } from '../../core/shown-text.js';
 import { shown } from '../../core/shown-value.js';
+import { TOPOLOGY_PRESETS } from '../platform/topology-presets.js';
 import { COMMAND_KEYS } from './command-keys.js';
 import { dmaBytesTooLarge, MAX_DMA_BYTES } from './dma-bytes.js';
 import { PAGE_SIZE_NAMES } from './page-sizes.js';
@@ -109,7 +110,17 @@ export const tenantSchema = strictFields('a tenant field', {
 export const workloadParamsSchema = strictFields(
   'a workload parameter',
   {
-    topology: z.string().default('witherspoon-6'),
+    // A preset's name, checked against the presets when the world is built (world.ts), where a
+    // topology file's own name may stand too. Anything but a name is said the same way here
+    // (QA: `topo --json`'s object pasted in read `Expected a string, got an object`).
+    topology: z
+      .string({
+        error: (issue) =>
+          issue.input === undefined
+            ? undefined
+            : `Expected a preset, one of ${Object.keys(TOPOLOGY_PRESETS).join(', ')}, got ${shown(issue.input)} (a topology file is given by \`--topology FILE\`, not by this parameter)`,
+      })
+      .default('witherspoon-6'),
     policy: z.enum(['per-socket', 'per-gpu', 'per-gpu-isolated']).default('per-socket'),
     durationTicks: z
       .number()
