@@ -32,6 +32,7 @@ import { inputFiles } from './input-files.js';
 import { listJson, listText } from './list-command.js';
 import { checkOutputFiles } from './output-path.js';
 import { progressIntervalMs } from './progress-interval.js';
+import { sayReplacedFiles } from './replaced-files.js';
 import { topoJson, topoText } from './topo-command.js';
 import { checkWorkingDirectory } from './working-directory.js';
 
@@ -49,7 +50,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     // NPUSIM_SOURCE_BUNDLES (read only when running from source: worker-url.ts), and a bad
     // NPUSIM_WORKLOAD_LOAD_TIMEOUT, whatever the workload (QA: only a module's load read it), and
     // a bad NPUSIM_PROGRESS_INTERVAL, read only once a run is under way.
-    if ('outputs' in args) checkOutputFiles(args.outputs, undefined, inputFiles(args));
+    if ('outputs' in args) {
+      checkOutputFiles(args.outputs, undefined, inputFiles(args));
+      sayReplacedFiles(args.command, args.outputs, io);
+    }
     sourceBundlesDir();
     loadTimeoutSeconds(io.env);
     progressIntervalMs(io.env);

@@ -42,8 +42,17 @@ const KINDS: readonly { kind: string; is: (r: Record<string, unknown>) => boolea
 
 /** What `o` looks like, when it is one of npusim's files; undefined when it is none of them. */
 export function npusimFileKind(o: object): string | undefined {
+  return npusimFileOf(o)?.text;
+}
+
+/** The kinds of file npusim writes or reads (`failure`, `summary`, `result`, `topology`, `workload`). */
+export type NpusimFileKind = 'failure' | 'summary' | 'result' | 'topology' | 'workload';
+
+/** Which of npusim's files `o` is, by kind and in words; undefined when it is none of them. */
+export function npusimFileOf(o: object): { kind: NpusimFileKind; text: string } | undefined {
   const r = o as Record<string, unknown>;
-  return KINDS.find((k) => k.is(r))?.text;
+  const k = KINDS.find((x) => x.is(r));
+  return k === undefined ? undefined : { kind: k.kind as NpusimFileKind, text: k.text };
 }
 
 /**
