@@ -59,6 +59,10 @@ export function parseDuration(text: string, option = '--duration'): number {
  * only the list of forms. Units are lower-case ASCII letters; µ is written `u`.
  */
 function unitHint(text: string): string {
+  // A fraction needs its whole part (QA: `.5us` had only the list of forms).
+  const frac = /^\s*\.(\d+)(s|ms|us|ns)\s*$/.exec(text);
+  if (frac !== null)
+    return `: a fraction is written with its whole part (did you mean \`0.${frac[1]}${frac[2]}\`?)`;
   const m = /^\s*(\d+(?:\.\d+)?)(\S+?)\s*$/.exec(text);
   if (m === null) return '';
   const [, number, unit] = m as unknown as [string, string, string];

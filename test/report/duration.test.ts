@@ -45,6 +45,9 @@ describe('duration', () => {
       /got `1\.5Ms`: units are lower case, .*\(did you mean `1\.5ms`\?\)$/,
     );
     expect(() => parseDuration('30µs')).toThrow(/got `30µs`: µs is written `us` \(did you mean `30us`\?\)$/);
+    expect(() => parseDuration('.5us')).toThrow(
+      /got `\.5us`: a fraction is written with its whole part \(did you mean `0\.5us`\?\)$/,
+    );
     expect(() => parseDuration('30xs')).toThrow(/got `30xs`$/);
   });
 
