@@ -269,6 +269,21 @@ function checkWorkload(
   }
   const digest = definitionDigest(workload);
   if (digest !== file.workload.definitionDigest) {
+    // The digest is another built-in's: the name was edited, or the file is of that workload (QA:
+    // `flush-race`'s file renamed `stress` was said to be of a changed `stress`, sending the user
+    // after a change of the model that never happened).
+    const other =
+      fromFile === undefined
+        ? [...workloads.values()].find(
+            (w) => w.name !== workload.name && definitionDigest(w) === file.workload.definitionDigest,
+          )
+        : undefined;
+    if (other !== undefined) {
+      throw new ConfigError(
+        `${where}: workload.name`,
+        `Expected the workload whose definition the run used, got ${codeText(file.workload.name)}, but the file's definition digest is workload ${codeText(other.name)}'s: was the name edited? Give it back ${codeText(other.name)} to replay this failure`,
+      );
+    }
     const change = changeOf(file, workload);
     const named =
       fromFile === undefined

@@ -117,6 +117,13 @@ describe('failure files', () => {
     expect(said).not.toMatch(/parameters differ/);
   });
 
+  test("failure file: another built-in's name given to it is said as the name edited, naming the workload it is of (QA)", () => {
+    const said = refused({ ...file, workload: { ...file.workload, name: 'stress' } });
+    expect(said).toBe(
+      "f.json: workload.name: Expected the workload whose definition the run used, got `stress`, but the file's definition digest is workload `tce-storm`'s: was the name edited? Give it back `tce-storm` to replay this failure",
+    );
+  });
+
   test('failure file: a changed workload parameter is named with its value now and the run’s (QA: only "its parameters differ")', () => {
     const w = registry.get('tce-storm')!;
     const edited = (params: typeof w.params) =>
