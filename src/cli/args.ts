@@ -381,16 +381,26 @@ function scenarioOf(values: Record<string, unknown>): ScenarioArgs {
   };
 }
 
+/**
+ * Words people type as commands that are options of the commands that run (QA: `npusim report`
+ * and `npusim trace` had only the list of commands).
+ */
+const OPTION_WORDS: Readonly<Record<string, string>> = {
+  report:
+    'an HTML report is written by a command that runs, with `--report FILE` (`npusim run --report r.html`)',
+  trace: 'a trace is written by a command that runs, with `--trace FILE` (`npusim run --trace t.pftrace`)',
+  record: 'a run is recorded with `--record FILE` (`npusim run --record r.json`)',
+  version: 'the version is `npusim --version`',
+};
+
 function checkCommandName(
   name: string,
   words: readonly string[] = COMMAND_NAMES,
   field = 'command',
 ): CommandName {
   if (!(COMMAND_NAMES as readonly string[]).includes(name)) {
-    throw new ConfigError(
-      field,
-      `Expected one of ${words.join(', ')}, got ${gotText(name)}${didYouMean(name, words)}`,
-    );
+    const option = Object.hasOwn(OPTION_WORDS, name) ? `: ${OPTION_WORDS[name]}` : didYouMean(name, words);
+    throw new ConfigError(field, `Expected one of ${words.join(', ')}, got ${gotText(name)}${option}`);
   }
   return name as CommandName;
 }

@@ -124,6 +124,16 @@ describe('cli args', () => {
     expect(errorOf(() => parseCli(['hlp'])).message).toBe(
       'command: Expected one of run, sweep, replay, shrink, compare, list, topo, help, got `hlp` (did you mean `help`?)',
     );
+    // An option's word typed as a command says which option it is (QA: `npusim report` had only the list).
+    expect(errorOf(() => parseCli(['report', 'x.json'])).message).toBe(
+      'command: Expected one of run, sweep, replay, shrink, compare, list, topo, help, got `report`: an HTML report is written by a command that runs, with `--report FILE` (`npusim run --report r.html`)',
+    );
+    expect(errorOf(() => parseCli(['trace'])).message).toMatch(
+      /got `trace`: a trace is written .* `--trace FILE`/,
+    );
+    expect(errorOf(() => parseCli(['version'])).message).toMatch(
+      /got `version`: the version is `npusim --version`$/,
+    );
     // Named as the argument of `help` it is (QA: it read `command:`, as if `help` were wrong).
     expect(errorOf(() => parseCli(['help', 'rn'])).message).toBe(
       'help: Expected one of run, sweep, replay, shrink, compare, list, topo, got `rn` (did you mean `run`?)',
