@@ -32,6 +32,13 @@ const noGpuTraffic: Reach = (p) =>
     : undefined;
 
 const REACH: Readonly<Record<string, Reach>> = {
+  // The host's mmio_invalidate takes any free register of the NPU's pool; a guest's launches only
+  // through ATSD[link index] of its GPUs' bridges, the registers the host handed it
+  // (guest-atsd-registers.ts). QA changed the count under guests alone and read the same figures.
+  'host.atsdRegisters': (p) =>
+    p.tenants.every((t) => t.lpid !== 0)
+      ? "every tenant is a guest, whose shootdowns launch through ATSD[link index] of its GPUs' bridges (`host.guestAtsd`), never the host's pool of registers"
+      : undefined,
   'gpu.issueIntervalTicks': noEngines,
   'gpu.ut0Percent': noEngines,
   'gpu.ut1Percent': noEngines,

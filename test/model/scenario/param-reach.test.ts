@@ -57,6 +57,13 @@ const CASES: {
     value: 90,
     inert: (p) => ({ host: { ...p.host, tceRemapIntervalTicks: 0 } }),
   },
+  {
+    path: 'host.atsdRegisters',
+    workload: 'shootdown-storm',
+    // A guest needs ATSD[link index] of its bridges: at least 5 on witherspoon-6.
+    value: 5,
+    inert: (p) => ({ tenants: p.tenants.map((t, i) => ({ ...t, lpid: i + 1 })) }),
+  },
   // The engines' own draws, inert with no engine (a collective draws none of them).
   ...(['issueIntervalTicks', 'writePercent', 'refillAdvancePercent'] as const).map((k) => ({
     path: `gpu.${k}`,
