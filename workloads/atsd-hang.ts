@@ -24,6 +24,7 @@ export default defineWorkload({
     { label: 'shootdown latency max', latency: 'shootdown.latencyTicks', stat: 'max' },
   ],
   exposes: [{ bug: 'atsd-no-valid-bdf', rules: ['liveness.shootdown'] }],
+  premises: ['untrained-gpu-boot-map'],
   params: {
     topology: 'witherspoon-6',
     policy: 'per-gpu',

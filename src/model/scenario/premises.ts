@@ -52,6 +52,8 @@ export interface PremiseRun {
   hostAndGuest: boolean;
   /** Whether any tenant is a guest (LPID > 0). */
   anyGuest: boolean;
+  /** Whether any GPU's NVLinks never trained (`gpu.untrained`). */
+  anyUntrained: boolean;
 }
 
 interface Premise {
@@ -154,6 +156,17 @@ export const PREMISES = {
     text: "the BAR0 filter (link-disable registers, firmware window) is the model's proposal (profile fixed), in no release",
     appliesTo: (run) => run.vfioBar0Filter,
   },
+  'untrained-gpu-boot-map': {
+    // chip/ats-service.ts mapOnly: at boot the host maps a GPU whose links never trained and gives
+    // it no context, so under the fix (skiboot 4724d2c07, VALID set at context init) its bricks
+    // never get VALID and the ATSDs pass them by. That is a v4.12-v4.20 host's boot; v5.0-v5.12's
+    // pnv_npu2_map_lpar_dev also inits a host context for every GPU, which would set VALID there
+    // too (docs/theory-of-operation.md section 3, XTS). QA: atsd-hang on profile fixed answered
+    // clean with no word of it. With the switch the map sets VALID anyway, and the run leans on
+    // nothing of the boot.
+    text: "a GPU whose NVLinks never trained gets no host context at boot (Linux v4.12 to v4.20, which only mapped it); a v5.0 to v5.12 host's boot inits one for every GPU (pnv_npu2_map_lpar_dev), which under the fix would set VALID on its bricks too: not modelled, so the clean verdict is not established for a v5 host",
+    appliesTo: (run) => run.anyUntrained && !run.bugs.includes('atsd-no-valid-bdf'),
+  },
   'firmware-window': {
     text: "the firmware-update window's BAR0 offset is assumed (NVIDIA publishes none)",
   },
@@ -203,5 +216,6 @@ export function premiseRunOf(
     guestAtsd: config.params.host.guestAtsd,
     hostAndGuest: tenants.some((t) => t.lpid === 0) && tenants.some((t) => t.lpid !== 0),
     anyGuest: tenants.some((t) => t.lpid !== 0),
+    anyUntrained: config.params.gpu.untrained.length > 0,
   };
 }

@@ -30,7 +30,7 @@ describe('name hints', () => {
       'x.json: variants[0].profile: Expected one of as-shipped, fixed, got `shipped` (did you mean `as-shipped`?)',
     );
     expect(refusal({ premises: ['ut0-only'] })).toBe(
-      'x.json: premises[0]: Expected one of ut0-ats-only, link-disable-latched, no-guest-firmware, link-disable-after-reset, reset-refusal, no-hostile-peers, ats-refill-stages, guest-atsd-unwritten-register, host-leaves-guest-registers, bar0-filter, firmware-window, got `ut0-only` (did you mean `ut0-ats-only`?)',
+      'x.json: premises[0]: Expected one of ut0-ats-only, link-disable-latched, no-guest-firmware, link-disable-after-reset, reset-refusal, no-hostile-peers, ats-refill-stages, guest-atsd-unwritten-register, host-leaves-guest-registers, bar0-filter, untrained-gpu-boot-map, firmware-window, got `ut0-only` (did you mean `ut0-ats-only`?)',
     );
   });
 

@@ -24,6 +24,7 @@ const run = (over: Partial<PremiseRun> = {}): PremiseRun => ({
   guestAtsd: 'first-link',
   hostAndGuest: false,
   anyGuest: true,
+  anyUntrained: false,
   ...over,
 });
 const names = (r: PremiseRun) => premisesOf(PREMISE_NAMES, r).map((p) => p.name);
@@ -253,6 +254,26 @@ describe('premises', () => {
         }),
       ).map((p) => p.name),
     ).toEqual(['ut0-ats-only', 'no-guest-firmware', 'reset-refusal', 'no-hostile-peers']);
+  });
+
+  // QA: atsd-hang on profile fixed answered clean with no word that the clean run is a v4.12-v4.20
+  // host's boot (v5's boot inits a context for every GPU, which the model does not).
+  it("atsd-hang's clean verdict rests on the boot of a GPU whose links never trained; its bug's run does not", () => {
+    const w = workloads.find((x) => x.name === 'atsd-hang')!;
+    const config = (bugs: string[]) => ({
+      workload: w.name,
+      seed: 1,
+      bugs,
+      params: parseParams(w.params, w.name),
+    });
+    const of = (bugs: string[]) => premisesOf(w.premises!, premiseRunOf(config(bugs), []));
+    const [boot] = of([]);
+    expect(boot?.name).toBe('untrained-gpu-boot-map');
+    expect(boot?.text).toMatch(/v4\.12 to v4\.20.*pnv_npu2_map_lpar_dev.*not established for a v5 host/);
+    expect(of(['atsd-no-valid-bdf'])).toEqual([]);
+    // A run with every GPU trained leans on nothing of it.
+    expect(names(run())).not.toContain('untrained-gpu-boot-map');
+    expect(names(run({ anyUntrained: true }))).toContain('untrained-gpu-boot-map');
   });
 
   it('the isolation workloads name their premises', () => {
