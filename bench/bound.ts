@@ -17,6 +17,7 @@
  * cost per event, which only scales the delays.
  */
 import * as machine from '../src/model/actors/machine.js';
+import { recordedEvents } from '../src/runtime/digest.js';
 import { runRaw } from '../src/runtime/engine.js';
 import { type Placement, placeActors, placementName } from '../src/runtime/placement.js';
 import type { RawRun } from '../src/runtime/raw-run.js';
@@ -54,7 +55,8 @@ interface Row extends Bounds {
   measured: Bounds;
 }
 
-type Recorded = readonly (readonly (readonly number[])[])[];
+/** Each actor's recorded events, packed (runtime/digest.ts EventRecord). */
+type Recorded = readonly Float64Array[];
 
 export async function run(opts: BenchOptions): Promise<void> {
   const workload = opts.values.workload ?? 'stress';
@@ -62,7 +64,7 @@ export async function run(opts: BenchOptions): Promise<void> {
   const config = await workloadConfig(workload, SEED, durationUs * 1_000_000).catch((e: unknown) => {
     throw new UsageError(`Expected \`--workload\` to name a built-in workload: ${(e as Error).message}`);
   });
-  // Cost per event: a warm, unrecorded run (the recorded one pays for its tuples).
+  // Cost per event: a warm, unrecorded run (the recorded one pays for its records).
   await runRaw(config, { host: 'inline' });
   const timed = await runRaw(config, { host: 'inline' });
   const usPerEvent = (timed.wallMs * 1000) / timed.events;
@@ -144,9 +146,9 @@ function workerEvents(
   const lists: { t: number[]; c: number[] }[] = Array.from({ length: workers }, () => ({ t: [], c: [] }));
   recorded.forEach((events, actor) => {
     const list = lists[workerOf[actor]!]!;
-    for (const e of events) {
-      list.t.push(e[0]!);
-      list.c.push(costOf(actor, e[1]!));
+    for (const [time, kind] of recordedEvents(events)) {
+      list.t.push(time);
+      list.c.push(costOf(actor, kind));
     }
   });
   const times: Float64Array[] = [];

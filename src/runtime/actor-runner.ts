@@ -16,7 +16,7 @@ import { type Chooser, type ChooserCounts, RecordingChooser } from '../model/cho
 import { type LinkStats, LinkTiming } from '../model/platform/link-timing.js';
 import { SELF_LINK, type SendFields, type SimMessage, stampOrder } from '../model/protocol/sim-message.js';
 import { DepartureTable } from './departure-table.js';
-import { EventDigest, type RecordedEvent, recordOf } from './digest.js';
+import { EventDigest, EventRecord } from './digest.js';
 import { type EventCost, EventCosts } from './event-costs.js';
 import type { MachinePlan } from './machine-module.js';
 import { MessagePool } from './message-pool.js';
@@ -86,7 +86,7 @@ export class ActorRunner implements ActorContext {
   now = 0;
   readonly self: number;
   readonly digest = new EventDigest();
-  readonly recorded: RecordedEvent[] = [];
+  readonly recorded: EventRecord;
   /** Indexed by edge index; undefined for edges this actor does not send on. */
   readonly links: (LinkTiming | undefined)[];
   /** Messages sent per edge index, and received (handled) per edge index. */
@@ -152,6 +152,7 @@ export class ActorRunner implements ActorContext {
     this.recording = options.recordChoices === true ? new RecordingChooser(chooser) : undefined;
     this.chooser = this.recording ?? chooser;
     this.recordLimit = options.recordEvents ?? 0;
+    this.recorded = new EventRecord(this.recordLimit);
     this.watchFindings = options.watchFindings ?? false;
     this.checkpoints =
       (options.checkpoints ?? 0) > 0 ? new Float64Array(options.checkpoints! * 4) : undefined;
@@ -392,7 +393,7 @@ export class ActorRunner implements ActorContext {
   private handleWithExtras(msg: SimMessage): void {
     if (this.checkpoints !== undefined) this.checkpoint(msg.timeTicks);
     this.digest.add(msg);
-    if (this.recorded.length < this.recordLimit) this.recorded.push(recordOf(msg));
+    this.recorded.push(msg);
     if (this.tailLimit > 0 && msg.timeTicks <= this.tailUntil) this.keepTail(msg);
     if (this.trace !== undefined) this.trace.handled(msg);
     if (msg.link !== SELF_LINK) this.receivedPerEdge[msg.link]!++;

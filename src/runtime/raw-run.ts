@@ -9,7 +9,6 @@ import type { ChooserCounts } from '../model/choice/chooser.js';
 import type { LinkStats } from '../model/platform/link-timing.js';
 import type { RingConsumer, RingStats } from '../transport/ring.js';
 import type { TailPages } from './actor-runner.js';
-import type { RecordedEvent } from './digest.js';
 import type { EventCost } from './event-costs.js';
 import type { FreeFigures } from './free/free-log.js';
 import type { ActorTrace, TraceOptions } from './trace-recorder.js';
@@ -103,7 +102,8 @@ export interface RawRun {
   events: number;
   actorDigests: string[];
   actorEvents: number[];
-  recorded: RecordedEvent[][];
+  /** Each actor's first events, packed (digest.ts EventRecord, `eventAt`): six numbers each. */
+  recorded: Float64Array[];
   reports: ActorReport[];
   sentPerEdge: number[];
   receivedPerEdge: number[];

@@ -31,7 +31,7 @@ export function runnerFigures(
     workers: [{ actor: label, busyMs: wallMs, parkedMs: 0, parks: 0, events }],
     actorDigests: runners.map((r) => r.digest.hex()),
     actorEvents: runners.map((r) => r.digest.count),
-    recorded: runners.map((r) => r.recorded),
+    recorded: runners.map((r) => r.recorded.packed()),
     sentPerEdge: perEdge((r) => r.sentPerEdge),
     receivedPerEdge: perEdge((r) => r.receivedPerEdge),
     links: runners.flatMap((r, i) => r.linkStats(endTicks[i]!)).sort((a, b) => a.edge - b.edge),

@@ -7,7 +7,6 @@ import type { Actor } from '../model/actors/actor.js';
 import type { ChooserCounts } from '../model/choice/chooser.js';
 import type { LinkStats } from '../model/platform/link-timing.js';
 import type { ActorRunner } from './actor-runner.js';
-import type { RecordedEvent } from './digest.js';
 import type { Lateness } from './free/free-actor.js';
 import type { ActorTakeLog } from './free/take-log.js';
 import type { RingFigures } from './raw-run.js';
@@ -19,7 +18,8 @@ export interface ActorOutcome {
   index: number;
   digest: string;
   events: number;
-  recorded: RecordedEvent[];
+  /** Its first events, packed (digest.ts EventRecord): six numbers each. */
+  recorded: Float64Array;
   report: ReturnType<Actor['finish']>;
   links: LinkStats[];
   choices: number[] | undefined;
@@ -86,7 +86,7 @@ export function actorOutcome(
     index: x.actor.index,
     digest: x.digest.hex(),
     events: x.digest.count,
-    recorded: x.recorded,
+    recorded: x.recorded.packed(),
     report,
     links: x.linkStats(reachedTick),
     choices: x.choices(),

@@ -86,7 +86,7 @@ function rawRun(over: Partial<RawRun> = {}): RawRun {
     events: 2000,
     actorDigests: ['0123456789abcdef', 'fedcba9876543210'],
     actorEvents: [1200, 800],
-    recorded: [[], []],
+    recorded: [new Float64Array(0), new Float64Array(0)],
     reports: [report(0), report(1)],
     sentPerEdge: [10, 20],
     receivedPerEdge: [8, 20],

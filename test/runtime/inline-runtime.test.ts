@@ -1,5 +1,12 @@
 import { describe, expect, test } from 'vitest';
-import { firstDivergence, type RecordedEvent } from '../../src/runtime/digest.js';
+import { newMessage } from '../../src/model/protocol/sim-message.js';
+import {
+  EventRecord,
+  eventAt,
+  firstDivergence,
+  type RecordedEvent,
+  recordedEvents,
+} from '../../src/runtime/digest.js';
 import { runInline } from '../../src/runtime/inline-runtime.js';
 import * as mesh from '../fixtures/mesh-machine.js';
 
@@ -87,6 +94,28 @@ describe('inline runtime', () => {
 });
 
 describe('digest: naming the first divergence', () => {
+  test('an EventRecord keeps the first `limit` events, in order, past its first growth', () => {
+    const r = new EventRecord(1500);
+    for (let i = 0; i < 2000; i++) {
+      const m = newMessage();
+      m.timeTicks = i * 10;
+      m.kind = i % 7;
+      m.source = 2;
+      m.seq = i;
+      m.address = 2 ** 40 + i;
+      m.tag = 9;
+      r.push(m);
+    }
+    expect(r.length).toBe(1500);
+    const packed = r.packed();
+    expect(packed.length).toBe(1500 * 6);
+    expect(eventAt(packed, 0)).toEqual([0, 0, 2, 0, 2 ** 40, 9]);
+    expect(eventAt(packed, 1499)).toEqual([14990, 1499 % 7, 2, 1499, 2 ** 40 + 1499, 9]);
+    expect(eventAt(packed, 1500)).toBeUndefined();
+    expect(recordedEvents(packed)[1024]).toEqual([10240, 1024 % 7, 2, 1024, 2 ** 40 + 1024, 9]);
+    expect(new EventRecord(0).packed().length).toBe(0);
+  });
+
   test('firstDivergence names the actor and index of the first differing event, or a missing one', () => {
     type Stream = RecordedEvent[][];
     const a: Stream = [
@@ -103,12 +132,15 @@ describe('digest: naming the first divergence', () => {
         [9, 1, 1, 1, 0, 1],
       ],
     ];
-    const copy = (x: Stream): Stream => x.map((s) => s.map((e) => [...e] as RecordedEvent));
-    expect(firstDivergence(copy(a), copy(a))).toBeUndefined();
-    const d = firstDivergence(copy(a), copy(b));
-    expect(d).toMatchObject({ actor: 1, index: 1 });
-    expect(d?.b?.[5]).toBe(1);
-    const short = firstDivergence(copy(a), [a[0]!]);
-    expect(short).toMatchObject({ actor: 1, index: 0, b: undefined });
+    // Packed as a run's result holds them (EventRecord.packed): six numbers an event.
+    const packed = (x: Stream): Float64Array[] => x.map((s) => Float64Array.from(s.flat()));
+    expect(firstDivergence(packed(a), packed(a))).toBeUndefined();
+    const d = firstDivergence(packed(a), packed(b));
+    expect(d).toMatchObject({ actor: 1, index: 1, a: [9, 1, 1, 1, 0, 0], b: [9, 1, 1, 1, 0, 1] });
+    const short = firstDivergence(packed(a), packed([a[0]!]));
+    expect(short).toMatchObject({ actor: 1, index: 0, a: [7, 1, 1, 0, 0, 0], b: undefined });
+    // One event more on one side: the first past the other's end.
+    const longer = firstDivergence(packed(a), packed([a[0]!, [...a[1]!, [11, 1, 1, 2, 0, 0]]]));
+    expect(longer).toMatchObject({ actor: 1, index: 2, a: undefined, b: [11, 1, 1, 2, 0, 0] });
   });
 });

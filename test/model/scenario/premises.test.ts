@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { crossTenantLinksUp } from '../../../src/model/actors/peer-reach.js';
 import { buildWorld } from '../../../src/model/actors/world.js';
+import type { BugName } from '../../../src/model/scenario/bugs.js';
 import {
   PREMISE_NAMES,
   type PremiseRun,
@@ -260,13 +261,13 @@ describe('premises', () => {
   // host's boot (v5's boot inits a context for every GPU, which the model does not).
   it("atsd-hang's clean verdict rests on the boot of a GPU whose links never trained; its bug's run does not", () => {
     const w = workloads.find((x) => x.name === 'atsd-hang')!;
-    const config = (bugs: string[]) => ({
+    const config = (bugs: BugName[]) => ({
       workload: w.name,
       seed: 1,
       bugs,
       params: parseParams(w.params, w.name),
     });
-    const of = (bugs: string[]) => premisesOf(w.premises!, premiseRunOf(config(bugs), []));
+    const of = (bugs: BugName[]) => premisesOf(w.premises!, premiseRunOf(config(bugs), []));
     const [boot] = of([]);
     expect(boot?.name).toBe('untrained-gpu-boot-map');
     expect(boot?.text).toMatch(/v4\.12 to v4\.20.*pnv_npu2_map_lpar_dev.*not established for a v5 host/);

@@ -13,6 +13,7 @@ import { PAGE_64K } from '../../../../src/model/host/page-table.js';
 import { DmaRequestMsg } from '../../../../src/model/protocol/messages/dma.js';
 import type { RunConfig } from '../../../../src/model/scenario/run-config.js';
 import { parseParams } from '../../../../src/model/scenario/workload-params.js';
+import { recordedEvents } from '../../../../src/runtime/digest.js';
 import { runRaw } from '../../../../src/runtime/engine.js';
 import { workloads } from '../../../../workloads/index.js';
 import { thrownBy } from '../../../support/thrown.js';
@@ -32,7 +33,7 @@ async function requestOffsets(dmaBytes: number): Promise<number[]> {
   const raw = await runRaw(dmaStorm(dmaBytes), { host: 'inline', recordEvents: 1_000_000 });
   const offsets: number[] = [];
   for (const events of raw.recorded) {
-    for (const [, kind, , , address] of events)
+    for (const [, kind, , , address] of recordedEvents(events))
       if (kind === DmaRequestMsg.kind) offsets.push(address % PAGE_64K);
   }
   return offsets;
