@@ -44,7 +44,7 @@ export const EXIT_CODES = deepFreeze([
     code: 130,
     name: 'interrupted',
     meaning:
-      'interrupted: Ctrl-C, SIGTERM (as Slurm, Kubernetes and `kill` send) or SIGHUP (the terminal or SSH session closed) stopped the run and the summary, `--record` file, failure file (when it had found something) and sweep summary cover what ran; a second signal exits at once (one sent twice at once, as `timeout` does, counts once); a signal after the run lets its outputs be written',
+      'interrupted: Ctrl-C, SIGTERM (as Slurm, Kubernetes and `kill` send) or SIGHUP (the terminal or SSH session closed) stopped the run and the summary, `--record` file, failure file (when it had found something) and sweep summary cover what ran; a second signal exits at once (one sent twice at once, as `timeout` does, counts once: a second within 100 ms of the first is the same request); a signal after the run lets its outputs be written',
   },
 ] as const);
 
