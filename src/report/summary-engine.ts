@@ -278,6 +278,9 @@ function workerLines(result: RunResult, maxRows: number): string[] {
  */
 export function placementHint(result: RunResult): string | undefined {
   const e = result.engine;
+  // A run stopped before it simulated anything measured only its threads' start (QA: a 0 ps run
+  // stopped by Ctrl-C was told `--inline is faster here`).
+  if (result.simulatedTicks === 0) return undefined;
   const turnedOff = e.workers.reduce((n, w) => n + (w.spinTurnedOff ?? 0), 0);
   if (turnedOff > 0) {
     // Measured by the run itself: most of its workers' parks were long while they had a core each.

@@ -538,6 +538,15 @@ describe('summary', () => {
     // On one core, --inline alone: `--workers 1` is the inline engine plus a thread hop.
     expect(summary('3', 1)).toContain('  hint: 3 workers on 1 core; `--inline` is faster here\n');
     expect(summary('3', 3)).not.toContain('hint:');
+    // A run stopped before it simulated anything measured only its threads' start: no hint (QA).
+    const none = {
+      ...three,
+      placement: 'per-actor',
+      cores: 2,
+      reachedTick: 0,
+      stopped: 'interrupted' as const,
+    };
+    expect(assembleResult(config, plan, none).engine.hint).toBeUndefined();
     // The HTML report's engine section carries the same hint.
     const html = (placement: string, cores: number) => {
       const r = { ...three, placement, cores };
