@@ -39,10 +39,11 @@ export function latencyTable(result: RunResult): string {
   const head = ['', 'count', 'min', 'mean', 'p50', 'p99', 'p99.9', 'max'];
   return (
     (anyLeftOut
-      ? table([...head, 'not in the row'], rows)
+      ? table([...head, 'not in the row'], rows, 'latency')
       : table(
           head,
           rows.map((r) => r.slice(0, 8)),
+          'latency',
         )) +
     `<p>ATS cache hit rate ${hitRateText(result, 'ats', c.atsHitRate)}, TCE cache hit rate ${hitRateText(result, 'tce', c.tceHitRate)}, ATSD registers won at once ${result.counts['atsd.acquiredAtOnce'] ?? 0}</p>`
   );

@@ -25,6 +25,10 @@ table { border-collapse: collapse; margin: 8px 0; }
 th, td { padding: 3px 10px; border-bottom: 1px solid #eee; text-align: right; font-variant-numeric: tabular-nums; }
 th:first-child, td:first-child { text-align: left; }
 table.kv td:last-child { text-align: left; font-family: ui-monospace, monospace; }
+table.latency td { white-space: nowrap; }
+table.latency td:first-child, table.latency td:nth-child(9) { white-space: normal; }
+table.latency td:nth-child(9) { min-width: 16em; }
+table.latency td:nth-child(9), table.latency th:nth-child(9) { text-align: left; }
 .status { font-size: 14px; padding: 2px 8px; border-radius: 4px; background: #eee; }
 .status.clean { background: #d8f5d8; } .status.violation, .status.liveness, .status.crash { background: #f8d0d0; }
 .status.interrupted { background: #f8ecc8; }

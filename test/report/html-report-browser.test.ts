@@ -143,6 +143,30 @@ describe('--report in headless Chromium', () => {
       });
       await page.screenshot({ path: join(out, 'html-report.png'), fullPage: true });
 
+      // A figure of the latency table stays on one line, however narrow the window (its prose
+      // column wraps instead, and the table scrolls sideways): `9.683 us` broke after its number (QA).
+      await page.setViewportSize({ width: 640, height: 900 });
+      const broken = await page.evaluate(() => {
+        const d = (
+          globalThis as unknown as {
+            document: {
+              querySelectorAll(s: string): ArrayLike<{ textContent: string | null }>;
+              createRange(): { selectNodeContents(n: unknown): void; getClientRects(): { length: number } };
+            };
+          }
+        ).document;
+        const cells = Array.from(d.querySelectorAll('table.latency td:not(:first-child):not(:nth-child(9))'));
+        const lines = cells.map((td) => {
+          const r = d.createRange();
+          r.selectNodeContents(td);
+          return { text: td.textContent ?? '', lines: r.getClientRects().length };
+        });
+        return { cells: lines.length, broken: lines.filter((c) => c.lines > 1).map((c) => c.text) };
+      });
+      expect(broken.cells).toBeGreaterThan(10);
+      expect(broken.broken).toEqual([]);
+      await page.setViewportSize({ width: 1280, height: 900 });
+
       expect(problems).toEqual([]);
       expect(requests).toEqual([]);
       expect(state.report.drawn).toBe(state.report.charts);
