@@ -9,6 +9,7 @@ import { didYouMean } from '../core/edit-distance.js';
 import { ConfigError } from '../core/errors.js';
 import { gotText } from '../core/shown-text.js';
 import { readFailureFileText } from '../io/failure-file-text.js';
+import { validateWorkload, type Workload } from '../model/scenario/workload.js';
 import { checkOptionsObject, shown } from './check-run-input.js';
 
 /** A failure file as given: its path (undefined for text), where errors name it, and its text. */
@@ -87,4 +88,41 @@ export function checkFailureFileOptions(
       `Expected a Map of workloads by name (what loadWorkloads() gives), got ${shown(options.workloads)}`,
     );
   }
+}
+
+/**
+ * A `workloads` Map as given (replayFailureFile, shrinkFailureFile, findWorkload), each entry
+ * checked as runWorkload checks its workload: keyed by its own name, and validated as a workload
+ * file's is (a validated one validates to itself, cheaply). QA: a plain object never given to
+ * defineWorkload met a TypeError deep in the replay, and `5` was returned by findWorkload as a
+ * workload.
+ */
+export function checkedWorkloads(workloads: ReadonlyMap<unknown, unknown>): Map<string, Workload> {
+  const out = new Map<string, Workload>();
+  for (const [name, w] of workloads) {
+    if (typeof name !== 'string') {
+      throw new ConfigError(
+        'workloads',
+        `Expected workloads keyed by their names, got the key ${shown(name)}`,
+      );
+    }
+    out.set(name, checkedWorkload(name, w));
+  }
+  return out;
+}
+
+/** One entry of a `workloads` Map, checked as checkedWorkloads checks each. */
+export function checkedWorkload(name: string, w: unknown): Workload {
+  const at = `workloads.get(${JSON.stringify(name)})`;
+  if (typeof w !== 'object' || w === null || Array.isArray(w)) {
+    throw new ConfigError(at, `Expected a workload (what defineWorkload returns), got ${shown(w)}`);
+  }
+  const v = validateWorkload(w, at);
+  if (v.name !== name) {
+    throw new ConfigError(
+      at,
+      `Expected the workload named ${gotText(name)} under that key (a failure file names its workload by name), got ${gotText(v.name)}`,
+    );
+  }
+  return v;
 }

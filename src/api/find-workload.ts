@@ -8,6 +8,7 @@ import { didYouMean } from '../core/edit-distance.js';
 import { ConfigError } from '../core/errors.js';
 import type { Workload } from '../model/scenario/workload.js';
 import { loadWorkloads } from '../runtime/workload-registry.js';
+import { checkedWorkload } from './failure-file-input.js';
 
 /** `workloads`: where to look (default the built-ins, `loadWorkloads()`). */
 export async function findWorkload(
@@ -23,7 +24,8 @@ export async function findWorkload(
   }
   const byName = workloads ?? (await loadWorkloads());
   const workload = typeof name === 'string' ? byName.get(name) : undefined;
-  if (workload !== undefined) return workload;
+  // One of a map the caller gave is checked as replayFailureFile checks it (QA: `5` came back).
+  if (workload !== undefined) return workloads === undefined ? workload : checkedWorkload(name, workload);
   const names = [...byName.keys()];
   const got = typeof name === 'string' ? `\`${name}\`${didYouMean(name, names)}` : String(name);
   // An empty map said `Expected one of , got ...` (QA Q9).

@@ -29,7 +29,7 @@ import {
 import type { Host } from '../runtime/engine.js';
 import { loadWorkloads } from '../runtime/workload-registry.js';
 import { shown } from './check-run-input.js';
-import { checkFailureFileOptions, failureFileInput } from './failure-file-input.js';
+import { checkedWorkloads, checkFailureFileOptions, failureFileInput } from './failure-file-input.js';
 
 export interface ReplayFailureFileOptions {
   /**
@@ -114,7 +114,8 @@ export async function replayFailureFile(
   const input = failureFileInput(pathOrText, options.name);
   const { path, where } = input;
   const text = input.text();
-  const workloads = options.workloads ?? (await loadWorkloads());
+  const workloads =
+    options.workloads === undefined ? await loadWorkloads() : checkedWorkloads(options.workloads);
   const host = options.host ?? 'inline';
   const started = performance.now();
   let r: ReplayOutcome;

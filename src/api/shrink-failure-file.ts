@@ -26,7 +26,7 @@ import {
 import { DEFAULT_SHRINK_BUDGET, MAX_SHRINK_BUDGET } from '../repro/shrink-budget.js';
 import { loadWorkloads } from '../runtime/workload-registry.js';
 import { shown } from './check-run-input.js';
-import { checkFailureFileOptions, failureFileInput } from './failure-file-input.js';
+import { checkedWorkloads, checkFailureFileOptions, failureFileInput } from './failure-file-input.js';
 import { checkFilePath, writeChecked } from './file-path-check.js';
 
 export interface ShrinkFailureFileOptions {
@@ -106,7 +106,8 @@ export async function shrinkFailureFile(
   const { path, where } = input;
   if (options.out !== undefined) checkOut(options.out, path);
   const text = input.text();
-  const workloads = options.workloads ?? (await loadWorkloads());
+  const workloads =
+    options.workloads === undefined ? await loadWorkloads() : checkedWorkloads(options.workloads);
   const { file, config, workload } = readFailureFile(
     text,
     where,

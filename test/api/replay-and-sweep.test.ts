@@ -15,6 +15,7 @@ import {
   formatHistory,
   replayFailureFile,
   type SweepSummary,
+  shrinkFailureFile,
   sweepWorkload,
 } from 'npusim';
 import { describe, expect, test } from 'vitest';
@@ -125,6 +126,48 @@ describe('replayFailureFile', () => {
     expect((option as ConfigError).message).toContain('(did you mean `host`?)');
     expect(await replayFailureFile(bad, { historyEvents: -1 }).catch((x: unknown) => x)).toMatchObject({
       field: 'historyEvents',
+    });
+  });
+
+  // QA: a workload never given to defineWorkload met a TypeError deep in the replay, and
+  // findWorkload returned `5` as a workload.
+  test('replay, shrink and findWorkload: each workload of a `workloads` Map is checked as runWorkload checks one', async () => {
+    const path = await failureFile();
+    const flushRace = await findWorkload('flush-race');
+    // A plain object, as JSON gives it: validated, and the file replays as with the built-in.
+    const plain = JSON.parse(JSON.stringify({ ...flushRace, variants: [] })) as typeof flushRace;
+    const asJson = new Map([
+      ['flush-race', { name: plain.name, description: plain.description, params: plain.params }],
+    ]);
+    const refusal = async (workloads: unknown) => {
+      const e = await replayFailureFile(path, { workloads: workloads as never }).catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(ConfigError);
+      const s = await shrinkFailureFile(path, { budget: 1, workloads: workloads as never }).catch(
+        (x: unknown) => x,
+      );
+      expect(s).toBeInstanceOf(ConfigError);
+      expect((s as ConfigError).message).toBe((e as ConfigError).message);
+      return e as ConfigError;
+    };
+    expect(await refusal(new Map([['flush-race', 5]]))).toMatchObject({
+      field: 'workloads.get("flush-race")',
+      message: 'workloads.get("flush-race"): Expected a workload (what defineWorkload returns), got 5',
+    });
+    expect((await refusal(new Map([['flush-race', {}]]))).message).toMatch(
+      /^workloads\.get\("flush-race"\): name: Expected/,
+    );
+    const broken = { ...asJson.get('flush-race')!, params: { ...plain.params, gpu: { dmaBytes: 0 } } };
+    expect((await refusal(new Map([['flush-race', broken]]))).message).toMatch(
+      /^workloads\.get\("flush-race"\): params\.gpu\.dmaBytes: Expected an integer from 1 to 65536, got 0$/,
+    );
+    expect((await refusal(new Map([['other', flushRace]]))).message).toBe(
+      'workloads.get("other"): Expected the workload named `other` under that key (a failure file names its workload by name), got `flush-race`',
+    );
+    // Valid, but not the definition the file was recorded with: the file's own check says so.
+    const r = await replayFailureFile(path, { workloads: new Map([['flush-race', flushRace]]) });
+    expect(r.reproduced).toBe(true);
+    expect(await findWorkload('x', new Map([['x', 5]]) as never).catch((x: unknown) => x)).toMatchObject({
+      field: 'workloads.get("x")',
     });
   });
 });
