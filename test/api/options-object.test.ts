@@ -4,11 +4,12 @@
  * option. Each is refused before anything runs, naming what came.
  */
 import { describe, expect, it } from 'vitest';
+import { ENGINE_OPTION_KEYS } from '../../src/api/check-run-input.js';
 import { findWorkload } from '../../src/api/find-workload.js';
 import { recordRun } from '../../src/api/record-run.js';
 import { replayFailureFile } from '../../src/api/replay-failure-file.js';
 import { runSimulation } from '../../src/api/run-simulation.js';
-import { runWorkload, workloadConfig } from '../../src/api/run-workload.js';
+import { type RunEngineOptions, runWorkload, workloadConfig } from '../../src/api/run-workload.js';
 import { shrinkFailureFile } from '../../src/api/shrink-failure-file.js';
 import { sweepWorkload } from '../../src/api/sweep-workload.js';
 import { ConfigError } from '../../src/core/errors.js';
@@ -25,6 +26,29 @@ async function refusal(p: Promise<unknown>): Promise<string> {
 class Opts {
   seed = 9;
 }
+
+// QA: the types took `onSecondPass` and `tailPages`, which a run refused. The record below names
+// every key of the type (the compiler refuses one missing or extra); the run's list must match it.
+it("the engine options runWorkload's type takes are the ones a run accepts", () => {
+  const typed: Record<keyof RunEngineOptions, true> = {
+    host: true,
+    placement: true,
+    spinRounds: true,
+    onProgress: true,
+    shouldStop: true,
+    stopAfterEvents: true,
+    recordEvents: true,
+    timeEvents: true,
+    watchdogMs: true,
+    ringCapacityRecords: true,
+    free: true,
+    workerSet: true,
+    recordChoices: true,
+    tailEvents: true,
+    trace: true,
+  };
+  expect(Object.keys(typed).sort()).toEqual([...ENGINE_OPTION_KEYS].sort());
+});
 
 describe('options that are no plain object', () => {
   it('runWorkload refuses a list, a Date, a Map and a class instance, naming each', async () => {
