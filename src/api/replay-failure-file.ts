@@ -116,7 +116,7 @@ export async function replayFailureFile(
   const text = input.text();
   const workloads =
     options.workloads === undefined ? await loadWorkloads() : checkedWorkloads(options.workloads);
-  const host = options.host ?? 'inline';
+  const host = options.host === undefined ? 'inline' : options.host;
   const started = performance.now();
   let r: ReplayOutcome;
   try {

@@ -295,7 +295,8 @@ export function preparedRun(
     ...(options.set === undefined || Object.keys(options.set).length === 0
       ? {}
       : { set: Object.entries(options.set).map(([path, value]) => ({ path, value })) }),
-    seed: options.seed ?? 1,
+    // `=== undefined`, not `??`: a null seed is refused as the wrong type it is (QA: it ran seed 1).
+    seed: options.seed === undefined ? 1 : options.seed,
     // The variant's own switches after the caller's (model/scenario/variant-bugs.ts).
     // A `bugs` that is no list is left as given, for checkRunInput to refuse as such.
     bugs:
@@ -437,7 +438,7 @@ export async function runWorkload(given: Workload, options: RunWorkloadOptions =
     pctDepth: _pctDepth,
     ...rest
   } = options;
-  const engine = { ...rest, host: options.host ?? 'inline' };
+  const engine = { ...rest, host: options.host === undefined ? 'inline' : options.host };
   // Before PCT's measuring run: nothing runs on input the run would refuse.
   checkRunConfig(config);
   checkEngineOptions(engine, 'runWorkload');

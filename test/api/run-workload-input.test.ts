@@ -241,6 +241,13 @@ describe('runWorkload input', () => {
     expect(await refusal(bad({ seed: -1 }))).toMatch(
       /^seed: Expected an integer seed .*, got -1: negative seeds are not allowed$/,
     );
+    // A null seed or host is the wrong type, as a null duration is (QA: they ran seed 1, inline).
+    expect(await refusal(bad({ seed: null } as never))).toMatch(
+      /^seed: Expected an integer seed .*, got null$/,
+    );
+    expect(await refusal(bad({ host: null } as never))).toBe(
+      'host: Expected `inline` or `threaded`, got null',
+    );
     // runSimulation with no options runs inline; null ones are refused, not a TypeError.
     const config = workloadConfig(w);
     expect((await runSimulation(config)).digest).toBe((await runWorkload(w)).digest);
