@@ -43,6 +43,7 @@ import {
   type HeadlineFigure,
   RESULT_SCHEMA_VERSION,
   type RunResult,
+  type RunStatus,
 } from '../report/run-result.js';
 import {
   colorEnabled as colorFor,
@@ -287,6 +288,15 @@ export function formatTime(ticks: number): string {
  */
 function checkSummaryResult(result: unknown): void {
   if (!isRecord(result)) throw new ConfigError('result', `Expected ${WHAT_RESULT}, got ${shown(result)}`);
+  // Every status a summary prints, a crash's too: checkRunResult's list is compare's, which has no
+  // use for a crash (QA: `status: 'bogus'` was told the list without `crash`). After the version,
+  // which says first that a value is no result of this npusim.
+  if (result.schemaVersion === RESULT_SCHEMA_VERSION && !SUMMARY_STATUSES.includes(result.status as string)) {
+    throw new ConfigError(
+      'result.status',
+      `Expected one of ${SUMMARY_STATUSES.join(', ')}, got ${shown(result.status)}`,
+    );
+  }
   if (!isFailedResult(result)) {
     // Its findings first, named as the summary's other fields are (`result.violations[0].actors`);
     // compare checks them too (report/finding-check.ts, one rule), naming the file (`a: ...`).
@@ -302,6 +312,15 @@ function checkSummaryResult(result: unknown): void {
   }
   checkFailedResult(result, (f) => `result.${f}`);
 }
+
+/** The statuses a run result may have: every RunStatus (the compiler holds the two to one list). */
+const SUMMARY_STATUSES: readonly string[] = Object.keys({
+  clean: true,
+  violation: true,
+  liveness: true,
+  interrupted: true,
+  crash: true,
+} satisfies Record<RunStatus, true>);
 
 /** A crashed run's result, or a stalled engine's: one with no figures (assemble-result.ts failedRunResult). */
 function isFailedResult(result: Record<string, unknown>): boolean {

@@ -74,6 +74,12 @@ describe('report functions, as the package exports them', () => {
       message: 'result: Expected a run result (what runWorkload or runSimulation resolves with), got null',
     });
     expect(refusal(() => formatSummary({} as never)).field).toBe('result: schemaVersion');
+    // Every status a summary prints is named, a crash's too (QA: the list left `crash` out).
+    expect(refusal(() => formatSummary({ ...found, status: 'bogus' } as never))).toEqual({
+      field: 'result.status',
+      message:
+        'result.status: Expected one of clean, violation, liveness, interrupted, crash, got "bogus" (a string)',
+    });
     const actors = refusal(() => formatSummary(edited(found, ['violations', 0, 'actors'], 'gpu0')));
     expect(actors.field).toBe('result.violations[0].actors');
     expect(actors.message).toMatch(/^result\.violations\[0\]\.actors: Expected a list/);
