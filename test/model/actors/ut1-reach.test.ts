@@ -9,17 +9,11 @@ import { runSimulation } from '../../../src/api/run-simulation.js';
 import { worldOf } from '../../../src/model/actors/machine.js';
 import { gpusWithoutTceWindow } from '../../../src/model/actors/ut1-reach.js';
 import type { RunConfig } from '../../../src/model/scenario/run-config.js';
-import { applySets, parseParams } from '../../../src/model/scenario/workload-params.js';
 import { workloads } from '../../../workloads/index.js';
+import { variantConfig } from '../../support/variant-config.js';
 
-function config(name: string, sets: Record<string, unknown> = {}, variant?: string): RunConfig {
-  const w = workloads.find((x) => x.name === name)!;
-  const v = w.variants.find((x) => x.name === variant);
-  let params = parseParams({ ...w.params, durationTicks: 20_000_000 }, name);
-  if (v !== undefined) params = parseParams(applySets(params, v.set), name);
-  params = parseParams(applySets(params, sets), name);
-  return { workload: name, seed: 1, bugs: [], params, ...(v?.profile ? { profile: v.profile } : {}) };
-}
+const config = (name: string, sets: Record<string, unknown> = {}, variant?: string): RunConfig =>
+  variantConfig(name, 20_000_000, sets, variant);
 
 describe('GPUs said to send no UT=1 DMA before the run', () => {
   test('mixed with tenant 0 given no TCE pages: its GPUs named, and the run sends no UT=1 DMA from them', async () => {
