@@ -18,7 +18,6 @@ import { EXIT, worseExit } from '../core/exit-codes.js';
 import { gotText } from '../core/shown-text.js';
 import { peerDrawsIdle } from '../model/actors/peer-reach.js';
 import { runProcesses } from '../model/actors/run-processes.js';
-import { policyWithoutEffect } from '../model/scenario/policy-reach.js';
 import { configBugsWarning, configPolicyWarning } from '../model/scenario/profile-policy.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import type { Workload } from '../model/scenario/workload.js';
@@ -40,6 +39,7 @@ import { replayFileLines, writeFailureFile, writeRecording } from './failure-out
 import { sayGpuReach } from './gpu-reach-notes.js';
 import { askedHost, hostRun, type RunSession } from './host-run.js';
 import { sayInertBugs } from './inert-bugs.js';
+import { sayInertPolicy } from './inert-policy.js';
 import { sayInertSets } from './inert-sets.js';
 import { Interrupt } from './interrupt.js';
 import { labelOwnMissFor, sayOwnUnmet } from './own-verdict-line.js';
@@ -109,10 +109,7 @@ async function runWithWorkers(args: RunArgs, io: CliIo, workers: WorkerSet): Pro
     io,
     variants.map((v) => ({ name: v.variant.name, config: v.config })),
   );
-  // Only for a policy the user chose: a workload's own is its author's, whatever it does.
-  const noEffect = args.policy === undefined ? undefined : policyWithoutEffect(config.params);
-  if (noEffect !== undefined)
-    io.stderr.write(sayText(`--policy ${config.params.policy} has no effect on this run: ${noEffect}`));
+  sayInertPolicy(args.policy, config.params, io);
   const idlePeers = peerDrawsIdle(machine.worldOf(config));
   if (idlePeers !== undefined) io.stderr.write(sayText(idlePeers));
   sayGpuReach(

@@ -40,6 +40,7 @@ import type { SweepArgs } from './cli-args.js';
 import { type CliIo, sayText } from './cli-io.js';
 import { sayGpuReach } from './gpu-reach-notes.js';
 import { sayInertBugs } from './inert-bugs.js';
+import { sayInertPolicy } from './inert-policy.js';
 import { sayInertSets } from './inert-sets.js';
 import { Interrupt } from './interrupt.js';
 import {
@@ -108,6 +109,7 @@ export async function sweepCommand(args: SweepArgs, io: CliIo): Promise<number> 
     if (warning !== undefined) io.stderr.write(sayText(`warning: ${warning}`));
   sayInertBugs(config, io);
   sayInertSets(args.set, config, io);
+  sayInertPolicy(args.policy, config.params, io, "each seed's run");
   const idlePeers = peerDrawsIdle(machine.worldOf(config));
   if (idlePeers !== undefined) io.stderr.write(sayText(idlePeers));
   // The GPUs its runs leave out (no tenant, no ring), as `run` says them: a sweep runs one run.

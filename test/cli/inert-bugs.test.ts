@@ -61,6 +61,12 @@ describe('--policy that cannot matter', () => {
     expect((await short('run', 'tenant-isolation', '--policy', 'per-gpu')).stderr).not.toContain(
       'has no effect',
     );
+    // A sweep says it too, of each seed's run (QA: it said nothing).
+    const sweep = await short('sweep', 'stress', '--policy', 'per-gpu');
+    expect(sweep.code).toBe(0);
+    expect(unwrapped(sweep.stderr, 8)).toContain(
+      "npusim: --policy per-gpu has no effect on each seed's run: one tenant (host) takes every group",
+    );
   });
 });
 
