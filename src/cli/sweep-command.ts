@@ -234,7 +234,9 @@ async function sweepSeeds(args: SweepArgs, io: CliIo, s: SweepSetUp): Promise<nu
               if (path === null) results.missing.push(seed);
               else {
                 results.written++;
-                firstWritten ??= path;
+                // The first by name, as compare orders a directory (compare-command.ts).
+                if (firstWritten === undefined || basename(path) < basename(firstWritten))
+                  firstWritten = path;
                 // A file of an earlier run of this seed, written over: no longer an older one.
                 before?.delete(basename(path));
               }
@@ -472,9 +474,11 @@ function resultFilesIn(dir: string, io: CliIo): Set<string> {
 
 /**
  * Whether the files `dir` held before the sweep (`older`, in name order) and the sweep's own (the
- * first it wrote) are one set: checked as \`npusim compare\` checks a set (compare-sets.ts, on the
- * first older file and the first new one), so the summary never calls a directory compare refuses
- * a set. Its refusal, or undefined when they are one configuration.
+ * first by name) are one set: checked as \`npusim compare\` checks a set (compare-sets.ts, on the
+ * first older file and the first new one, in name order as compare reads a directory, so the
+ * refusal names the file compare names: QA, it named seed 6 where compare named seed 5), so the
+ * summary never calls a directory compare refuses a set. Its refusal, or undefined when they are
+ * one configuration.
  */
 function mixedConfigurations(
   dir: string,
@@ -484,7 +488,10 @@ function mixedConfigurations(
   const olderFile = older[0];
   if (olderFile === undefined || written === undefined) return undefined;
   try {
-    const runs: RunFile[] = [join(dir, olderFile), written].map((file) => ({
+    const pair = [join(dir, olderFile), written].sort((a, b) =>
+      basename(a) < basename(b) ? -1 : basename(a) > basename(b) ? 1 : 0,
+    );
+    const runs: RunFile[] = pair.map((file) => ({
       file,
       result: parseRunResult(readFileSync(file, 'utf8'), file),
     }));

@@ -119,6 +119,24 @@ describe('sweep --results DIR', () => {
     );
   });
 
+  // QA: the summary named seed 6 where compare named seed 5: it checked the file it wrote first
+  // against the first older one, where compare reads a directory in name order.
+  test("another configuration's files: the summary names the file compare names", async () => {
+    const dir = testTempDir('npusim-sweep-results-order-');
+    const older = await cli(['sweep', 'stress', '--duration', '20us', '--seeds', '5', '--results', dir]);
+    expect(older.code, older.stderr).toBe(0);
+    // seed 3 sorts before seed 5: compare takes it as the set's first run and refuses seed 5.
+    const other = await cli(['sweep', 'stress', '--duration', '10us', '--seeds', '3', '--results', dir]);
+    expect(other.code, other.stderr).toBe(0);
+    const compared = await cli(['compare', dir, dir]);
+    expect(compared.code).toBe(2);
+    const refusal = compared.stderr.split('\n')[0]!.replace(/^npusim: /, '');
+    expect(refusal).toMatch(
+      /stress-seed5\.json: Expected a run of the configuration of .*stress-seed3\.json/,
+    );
+    expect(unwrapped(other.stdout, 4).replace(/\s+/g, ' ')).toContain(refusal.replace(/\s+/g, ' '));
+  });
+
   test('a variant names its files after the variant, and its result is the variant run', async () => {
     const dir = testTempDir('npusim-sweep-results-variant-');
     const r = await cli([
