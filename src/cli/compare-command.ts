@@ -137,7 +137,12 @@ function readResult(file: string): RunResult {
     field: file,
     tooLarge: (got) =>
       `${expected} (a few hundred KB), got ${got === 'more than that' ? `more than ${MAX_RESULT_FILE_BYTES} bytes` : `a file of ${got}`}`,
-    unreadable: (got) => `${expected}, got ${got}`,
+    // A path that is not there may have been meant as either kind compare takes (QA: `compare
+    // NOSUCHDIR A` named a file only).
+    unreadable: (got) =>
+      got.startsWith('no such file')
+        ? `Expected a run result file (npusim run --out FILE) or a directory of them (npusim sweep --results DIR), got ${got}`
+        : `${expected}, got ${got}`,
   });
   // Said before the binary check, which its zero bytes would fail (io/utf16-text.ts).
   const utf16 = utf16JsonText(bytes);

@@ -662,7 +662,7 @@ describe('npusim compare', () => {
     const missing = await cli(['compare', files.seed2, join(dir, 'nope.json')]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(
-      /nope\.json: Expected a run result file \(npusim run --out FILE\), got no such file \(ENOENT\)\n/,
+      /nope\.json: Expected a run result file \(npusim run --out FILE\) or a directory of them \(npusim sweep --results DIR\), got no such file \(ENOENT\)\n/,
     );
     const one = await cli(['compare', files.seed2]);
     expect(one.code).toBe(2);
