@@ -50,8 +50,14 @@ export function mergeCommand(args: SweepArgs, io: CliIo): Promise<number> {
     }
     // Said first: a sweep still running there may be why its summary is missing or old.
     for (const line of sweepsStillWriting(dir)) io.stderr.write(sayText(line));
-    if (files.length === 0)
-      throw new ConfigError('--merge', `Expected sweep-summary*.json in ${codeText(dir)}, got none`);
+    if (files.length === 0) {
+      // A --results directory holds run results, a set for compare, not summaries (QA).
+      const results = readdirSync(dir).filter((f) => /\.json$/i.test(f)).length;
+      throw new ConfigError(
+        '--merge',
+        `Expected sweep-summary*.json in ${codeText(dir)} (a sweep's --failures directory), got none${results > 0 ? `; it holds ${results} other .json file${results === 1 ? '' : 's'}: run results of \`sweep --results\` are a set for \`npusim compare ${dir} OTHER_DIR\`` : ''}`,
+      );
+    }
     for (const f of files)
       parts.push({ summary: withFilesBeside(readSummary(shardSummaryText(f), f), f), where: f });
   }

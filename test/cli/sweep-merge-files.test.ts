@@ -92,3 +92,22 @@ describe('sweep --merge: failure files', () => {
     expect(r.stdout).toContain('  failing seeds: 1,2 (again: --seeds 1,2)');
   });
 });
+
+describe('sweep --merge: a directory with no summary', () => {
+  // QA: a --results directory, whose files are a set for compare, was refused with no word of it.
+  test('is refused, and one of other .json files is said to be a set for compare', async () => {
+    const empty = testTempDir('npusim-merge-empty-');
+    const none = await cli(['sweep', '--merge', empty]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain(
+      `npusim: --merge: Expected sweep-summary*.json in \`${empty}\` (a sweep's --failures directory), got none\n`,
+    );
+    const results = testTempDir('npusim-merge-results-');
+    for (const seed of [1, 2]) writeFileSync(join(results, `stress-seed${seed}.json`), '{}');
+    const held = await cli(['sweep', '--merge', results]);
+    expect(held.code).toBe(2);
+    expect(held.stderr.replace(/\s+/g, ' ')).toContain(
+      `got none; it holds 2 other .json files: run results of \`sweep --results\` are a set for \`npusim compare ${results} OTHER_DIR\``,
+    );
+  });
+});
