@@ -37,7 +37,7 @@ export async function compareCommand(args: CompareArgs, io: CliIo): Promise<numb
   const b = readSide(args.b);
   const c =
     a.length === 1 && b.length === 1 && !isDirectory(args.a) && !isDirectory(args.b)
-      ? compareResults(args.a, a[0]!.result, args.b, b[0]!.result)
+      ? { ...compareResults(args.a, a[0]!.result, args.b, b[0]!.result), ...sameFiles(a, b) }
       : { ...compareSets(a, b, { a: args.a, b: args.b }), ...sameFiles(a, b) };
   io.stdout.write(args.json ? `${JSON.stringify(c, null, 2)}\n` : formatComparison(c));
   if (args.report === undefined) return EXIT.clean;
@@ -75,14 +75,23 @@ function checkSameKind(a: string, b: string): void {
 }
 
 /**
- * Two sets read from the very same files (one directory named twice, `RA` and `./RA/`, or a link
- * to it): compared all the same, as a run is with itself, but said, since every change is then
- * zero and says nothing of the runs (QA: `compare RA RA` printed `0 of 136 judged` and no more).
- * A note rather than a refusal: a script that compares a candidate with its baseline may find
- * both the same, and a comparison exits 0 whatever it shows.
+ * Two runs or two sets read from the very same files (one file or directory named twice, `RA` and
+ * `./RA/`, or a link to it): compared all the same, but said, since every change is then zero and
+ * says nothing of the runs (QA: `compare RA RA` printed `0 of 136 judged` and no more; `compare
+ * X.json X.json` said only that the two runs were the same events). A note rather than a refusal:
+ * a script that compares a candidate with its baseline may find both the same, and a comparison
+ * exits 0 whatever it shows. A path with no real path of its own (a pipe's `/dev/fd/63`, read
+ * once) is never the same file as another.
  */
 function sameFiles(a: readonly RunFile[], b: readonly RunFile[]): { sameFiles?: true } {
-  const paths = (runs: readonly RunFile[]) => runs.map((r) => realpathSync(r.file)).sort();
+  const real = (file: string) => {
+    try {
+      return realpathSync(file);
+    } catch {
+      return `unresolved:${file}`;
+    }
+  };
+  const paths = (runs: readonly RunFile[]) => runs.map((r) => real(r.file)).sort();
   const pa = paths(a);
   const pb = paths(b);
   return pa.length === pb.length && pa.every((p, i) => p === pb[i]) ? { sameFiles: true } : {};

@@ -69,8 +69,9 @@ export interface Comparison {
    */
   sameInEveryRun?: number;
   /**
-   * Two sets of runs read from the very same files (one directory named twice, or a link to it):
-   * every change is zero, which says nothing of the runs (compare-command.ts sets it).
+   * Two runs or two sets of runs read from the very same files (one file or directory named
+   * twice, or a link to it): every change is zero, which says nothing of the runs
+   * (compare-command.ts sets it).
    */
   sameFiles?: boolean;
 }

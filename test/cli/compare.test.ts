@@ -187,6 +187,17 @@ describe('npusim compare', () => {
   it('a run against itself: every change is zero and nothing is beyond noise', async () => {
     const c = await compare(files.seed2, files.seed2);
     expect(c.identical).toBe(true);
+    // One file named twice is said to be (QA: only that the runs were the same events); a copy
+    // of it is the same events, not the same file.
+    expect(c.sameFiles).toBe(true);
+    const text = await cli(['compare', files.seed2, files.seed2]);
+    expect(text.stdout).toContain(
+      '\n  A and B are the same files: every change below is zero, and says nothing of the runs\n',
+    );
+    const copy = join(dir, 'seed2-copy.json');
+    copyFileSync(files.seed2, copy);
+    expect(await compare(files.seed2, copy)).toMatchObject({ identical: true, sameEvents: true });
+    expect((await compare(files.seed2, copy)).sameFiles).toBeUndefined();
     expect(c.changed).toBe(0);
     expect(c.rows.filter((r) => r.change !== undefined && r.change !== 0 && r.section !== 'engine')).toEqual(
       [],
