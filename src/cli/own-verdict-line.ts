@@ -7,8 +7,8 @@
  */
 import { EXIT } from '../core/exit-codes.js';
 import type { Workload } from '../model/scenario/workload.js';
-import { expectationText } from '../report/headline.js';
-import type { RunResult } from '../report/run-result.js';
+import { expectationText, unexpectedRulesText } from '../report/headline.js';
+import type { ExpectationVerdict, RunResult } from '../report/run-result.js';
 import type { RunArgs } from './cli-args.js';
 import { type CliIo, sayText } from './cli-io.js';
 import { declaredValues } from './run-variants.js';
@@ -46,7 +46,13 @@ export function sayOwnUnmet(result: RunResult, io: CliIo): void {
         : `variant ${result.config.variant}`;
   io.stderr.write(
     sayText(
-      `${which}: ${result.status}, NOT as expected (expected ${expectationText(own.expect)})${result.exitCode === EXIT.clean ? '; a clean run does not fail the command' : ''}`,
+      `${which}: ${result.status}, NOT as expected (${expectedText(own)})${result.exitCode === EXIT.clean ? '; a clean run does not fail the command' : ''}`,
     ),
   );
+}
+
+/** `expected A or B`, and the rules found that are neither, where there are any (headline.ts). */
+export function expectedText(verdict: ExpectationVerdict): string {
+  const others = unexpectedRulesText(verdict);
+  return `expected ${expectationText(verdict.expect)}${others === '' ? '' : `; ${others}`}`;
 }

@@ -42,7 +42,7 @@ import { sayInertBugs } from './inert-bugs.js';
 import { sayInertPolicy } from './inert-policy.js';
 import { sayInertSets } from './inert-sets.js';
 import { Interrupt } from './interrupt.js';
-import { labelOwnMissFor, sayOwnUnmet } from './own-verdict-line.js';
+import { expectedText, labelOwnMissFor, sayOwnUnmet } from './own-verdict-line.js';
 import { reportFailure } from './run-failure-report.js';
 import { runFailureOf } from './run-outcome.js';
 import { type PlannedVariant, planVariants, runVariants, type SameAsVariant } from './run-variants.js';
@@ -317,8 +317,8 @@ function sayVariantUnmet(
   file: string | undefined,
 ): void {
   if (v.expectation.met || v.status === 'interrupted') return;
-  const expected = expectationText(v.expectation.expect);
   if (v.exitCode === EXIT.clean) {
+    const expected = expectationText(v.expectation.expect);
     io.stderr.write(
       sayText(
         `variant ${v.name}: clean, NOT as expected (expected ${expected}); a clean run does not fail the command`,
@@ -333,7 +333,7 @@ function sayVariantUnmet(
       ? `${lineLabel(v.reproduce, free)}: ${v.reproduce}`
       : `reproduce: npusim replay ${shellWord(file)}`;
   io.stderr.write(
-    `${sayText(`variant ${v.name}: ${v.status} (exit ${v.exitCode}), NOT as expected (expected ${expected}): the command exits ${commandExit}`)}${line}\n`,
+    `${sayText(`variant ${v.name}: ${v.status} (exit ${v.exitCode}), NOT as expected (${expectedText(v.expectation)}): the command exits ${commandExit}`)}${line}\n`,
   );
 }
 

@@ -5,8 +5,8 @@
 import { countText } from '../core/count-text.js';
 import { hangingLines } from '../core/wrap-text.js';
 import { formatTime } from './duration.js';
-import { expectationText, verdictText } from './headline.js';
-import { livenessTotal, type RunResult, violationTotal } from './run-result.js';
+import { expectationText, unexpectedRulesText, verdictText } from './headline.js';
+import { type ExpectationVerdict, livenessTotal, type RunResult, violationTotal } from './run-result.js';
 import { fittedTables, type Style, table } from './summary-text.js';
 import { variantSetText } from './variant-set-text.js';
 import { variantsAlikeText } from './variants-alike.js';
@@ -254,9 +254,19 @@ export function expectedLines(result: RunResult, style: Style, columns?: number)
   if (own === undefined) return [];
   return wrapper(columns)(
     'expected (',
-    `${ownName(result)}): ${expectedCell(own.expect, own.met, result.status, style)}`,
+    `${ownName(result)}): ${expectedCell(own.expect, own.met, result.status, style)}${missedBy(own, result.status)}`,
     'expected ('.length,
   );
+}
+
+/**
+ * Beside `NOT as expected`, the rules found that were not declared (headline.ts): the table of
+ * variants leaves it out, its verdict column already naming every rule each run found.
+ */
+function missedBy(verdict: ExpectationVerdict, status: RunResult['status']): string {
+  if (verdict.met || status === 'interrupted') return '';
+  const others = unexpectedRulesText(verdict);
+  return others === '' ? '' : ` (${others})`;
 }
 
 /** Whose expectation a run without a table of variants was judged by. */
