@@ -8,6 +8,7 @@
  * the command's exit 130. The threaded ones run on the threads the run before left (the
  * command's WorkerSet).
  */
+
 import { countText } from '../core/count-text.js';
 import { ConfigError } from '../core/errors.js';
 import { EXIT, worseExit } from '../core/exit-codes.js';
@@ -19,6 +20,7 @@ import { configPolicyWarning } from '../model/scenario/profile-policy.js';
 import type { ProfileName } from '../model/scenario/profiles.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import { sameJson } from '../model/scenario/same-json.js';
+import { declaredBugs } from '../model/scenario/variant-bugs.js';
 import type { Variant, Workload } from '../model/scenario/workload.js';
 import { applySets } from '../model/scenario/workload-params.js';
 import { failedRunResult } from '../report/assemble-result.js';
@@ -321,7 +323,7 @@ export async function runVariants(
       result,
       workload.exposes,
       runProcesses(result.config),
-      v.bugs,
+      declaredBugs(v),
     );
     const entry = variantResult(v, result, expectation, restatesOwn(workload, v));
     results.push(entry);

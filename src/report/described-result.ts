@@ -6,6 +6,7 @@
  * --inline --out FILE` writes, and the two compare alike (less what `run` adds when it runs a
  * workload's variants after its own run: run-command.ts).
  */
+
 import { worldOf } from '../model/actors/machine.js';
 import { crossTenantLinksUp } from '../model/actors/peer-reach.js';
 import { runProcesses } from '../model/actors/run-processes.js';
@@ -13,6 +14,7 @@ import { expectationUnderBugs } from '../model/scenario/bug-expectation.js';
 import { bugsWithNothingToActOn } from '../model/scenario/bug-reach.js';
 import { premiseRunOf, premisesOf } from '../model/scenario/premises.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
+import { declaredBugs } from '../model/scenario/variant-bugs.js';
 import type { Variant, Workload } from '../model/scenario/workload.js';
 import type { MachinePlan } from '../runtime/machine-module.js';
 import type { RawRun } from '../runtime/raw-run.js';
@@ -75,7 +77,7 @@ export function asMatchedVariant(
     result,
     exposes,
     runProcesses(result.config),
-    variant.bugs,
+    declaredBugs(variant),
   );
   result.label = variant.name;
   result.sameAsVariant = { name: variant.name, by };
@@ -105,7 +107,7 @@ export function asItsVariant(
       result,
       workload.exposes,
       runProcesses(config),
-      variant.bugs,
+      declaredBugs(variant),
     );
     // Named for it, as a run the options made that variant is (asMatchedVariant): `--variant
     // per-gpu` left `label` out where `--policy per-gpu`, the same run, had `per-gpu` (QA).

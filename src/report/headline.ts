@@ -9,6 +9,8 @@ import { ZERO_SAMPLES } from '../model/actors/metric-names.js';
 import type { RuleName } from '../model/check/rule-names.js';
 import { expectationUnderBugs, exposedBugs } from '../model/scenario/bug-expectation.js';
 import type { RunProcesses } from '../model/scenario/bug-reach.js';
+import type { BugName } from '../model/scenario/bugs.js';
+import { PROFILES } from '../model/scenario/profiles.js';
 import type { Expectation, HeadlineItem, Workload } from '../model/scenario/workload.js';
 import { cacheLookups } from './cache-lookups.js';
 import { formatTime } from './duration.js';
@@ -243,8 +245,9 @@ export function alignHeadlines(
  * A run that crashed or was interrupted meets no expectation (summary-answer.ts shows an
  * interrupted one as not judged). `exposes`, the workload's: a run with a `--bug` switch it
  * exposes is expected to find that switch's rules too (model/scenario/bug-expectation.ts).
- * `ownBugs`: the switches the declaration itself is for (a variant's `bugs`), which are in the
- * run's `bugs` but are no `--bug` of the command's: its `expect` already says what they find.
+ * A switch the run's profile carries counts as a `--bug` does. `ownBugs`: the switches the
+ * declaration itself is for (a variant's `bugs` and its own profile's: declaredBugs), which are in
+ * the run but are no `--bug` of the command's: its `expect` already says what they find.
  */
 export function judgeExpectation(
   declared: Expectation,
@@ -254,8 +257,13 @@ export function judgeExpectation(
   ownBugs: readonly string[] = [],
 ): ExpectationVerdict {
   // Read only with `exposes`: a library caller's result judged by its declaration alone may have
-  // no config.
-  const bugs = exposes === undefined ? [] : result.config.bugs.filter((b) => !ownBugs.includes(b));
+  // no config. The switches the run's profile carries count as `--bug`s do (QA: `guest-atsd
+  // --profile as-shipped` judged first-link, which found what as-shipped's host-atsd-ignores-lparid
+  // is exposed for, against its plain `clean`, where `--bug host-atsd-ignores-lparid` met it).
+  const typed = exposes === undefined ? [] : result.config.bugs.filter((b) => !ownBugs.includes(b));
+  const carried: readonly BugName[] =
+    exposes === undefined || result.config.profile === undefined ? [] : PROFILES[result.config.profile].bugs;
+  const bugs = [...new Set([...carried.filter((b) => !ownBugs.includes(b)), ...typed])];
   // Without `exposes` (a library caller's judgement), the declaration alone. `processes`: the
   // run's, where the caller has its machine (model/actors/run-processes.ts; this module is also
   // `compare`'s, which loads no machine).
@@ -276,7 +284,9 @@ export function judgeExpectation(
   else met = rules.length > 0 && rules.every((rule) => (expect as readonly string[]).includes(rule));
   // The switches that made it (the acting ones: an inert one adds no rule), and those the
   // workload declares nothing for.
-  const notExposed = exposes === undefined ? [] : bugs.filter((b) => !exposes.some((x) => x.bug === b));
+  // Those the command named: a profile's switch the workload does not expose is the profile's,
+  // said with it (profile-policy.ts), not a `--bug` the declaration was made without.
+  const notExposed = exposes === undefined ? [] : typed.filter((b) => !exposes.some((x) => x.bug === b));
   return {
     expect,
     found,

@@ -23,6 +23,7 @@ import * as machine from '../model/actors/machine.js';
 import { runProcesses } from '../model/actors/run-processes.js';
 import { totalCounts } from '../model/choice/chooser.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
+import { declaredBugs } from '../model/scenario/variant-bugs.js';
 import type { Workload } from '../model/scenario/workload.js';
 import { assembleResult, failedRunResult } from '../report/assemble-result.js';
 import { asItsVariant, describedResult } from '../report/described-result.js';
@@ -282,7 +283,7 @@ function expectationMet(task: SeedTask, result: RunResult): { expectationMet?: b
       result,
       task.workload.exposes,
       runProcesses(result.config),
-      variant.bugs,
+      declaredBugs(variant),
     ).met,
   };
 }

@@ -12,7 +12,7 @@
  */
 import type { BugName } from './bugs.js';
 import { carriedBugs } from './carried-bugs.js';
-import type { ProfileName } from './profiles.js';
+import { PROFILES, type ProfileName } from './profiles.js';
 import type { Variant } from './workload.js';
 
 export function variantRunBugs(
@@ -33,4 +33,15 @@ export function variantRunBugs(
 export function callerBugs(bugs: readonly BugName[], variant: Pick<Variant, 'bugs'> | undefined): BugName[] {
   const own: readonly BugName[] = variant?.bugs ?? [];
   return bugs.filter((b) => !own.includes(b));
+}
+
+/**
+ * The switches a variant's `expect` is declared for: its own `bugs` and those of the profile it
+ * names (guest-atsd's `as-shipped`, declared to find what as-shipped's host-atsd-ignores-lparid
+ * does). A run's other switches, the command's `--bug`s and those of the command's `--profile`,
+ * widen its expectation by what the workload exposes for them (bug-expectation.ts).
+ */
+export function declaredBugs(variant: Pick<Variant, 'bugs' | 'profile'>): BugName[] {
+  const carried: readonly BugName[] = variant.profile === undefined ? [] : PROFILES[variant.profile].bugs;
+  return [...new Set([...variant.bugs, ...carried])];
 }
