@@ -11,8 +11,9 @@
  * only by the write at the end (writeWholeFile): a run refused or stopped before it leaves none.
  */
 
-import { realpathSync, statfsSync, statSync } from 'node:fs';
+import { fstatSync, realpathSync, statfsSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { isatty } from 'node:tty';
 import { ConfigError } from '../core/errors.js';
 import { codeText, gotText } from '../core/shown-text.js';
 import {
@@ -95,6 +96,44 @@ export function checkOutputFiles(
     }
     seen.set(full, o.option);
     if (id !== undefined) writtenByInode.set(id, o.option);
+  }
+}
+
+/**
+ * No output file may be the command's own standard output (`--out /dev/stdout`, `/dev/fd/1`, or
+ * the file stdout is redirected to): what the command prints there (the `--json` result, the
+ * summary) and the file would be one stream, two JSON documents or a trace's bytes inside the
+ * text, with exit 0 (QA: `run --json --out /dev/stdout | jq` met `Extra data`). `stdout`: the
+ * command's, checked only when it is the process's own (an in-process caller's is no descriptor).
+ * A character device that is no terminal (`/dev/null`, stdout sent there too) keeps nothing to
+ * mix, so it passes.
+ */
+export function checkNotStandardOutput(outputs: readonly OutputFile[], stdout: NodeJS.WritableStream): void {
+  if (stdout !== process.stdout) return;
+  let out: ReturnType<typeof fstatSync>;
+  try {
+    out = fstatSync(1);
+  } catch {
+    return;
+  }
+  if (out.isCharacterDevice() && !isatty(1)) return;
+  for (const o of outputs) {
+    if (o.directory === true) continue;
+    let st: ReturnType<typeof statSync>;
+    try {
+      st = statSync(o.path);
+    } catch {
+      continue;
+    }
+    if (st.dev !== out.dev || st.ino !== out.ino) continue;
+    const instead =
+      o.option === '--out'
+        ? ' (for the result on standard output, use `--json` alone)'
+        : ' (name a file, or send standard output elsewhere)';
+    throw new ConfigError(
+      o.option,
+      `Expected a file other than the command's standard output, got ${gotText(o.path)}, which is where the command prints its answer: the two would be one stream${instead}`,
+    );
   }
 }
 

@@ -30,7 +30,7 @@ import { descriptorLimitText } from './descriptor-limit.js';
 import { helpText } from './help.js';
 import { inputFiles } from './input-files.js';
 import { listJson, listText } from './list-command.js';
-import { checkOutputFiles } from './output-path.js';
+import { checkNotStandardOutput, checkOutputFiles } from './output-path.js';
 import { progressIntervalMs } from './progress-interval.js';
 import { sayReplacedFiles } from './replaced-files.js';
 import { topoJson, topoText } from './topo-command.js';
@@ -52,6 +52,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     // a bad NPUSIM_PROGRESS_INTERVAL, read only once a run is under way.
     if ('outputs' in args) {
       checkOutputFiles(args.outputs, undefined, inputFiles(args));
+      checkNotStandardOutput(args.outputs, io.stdout);
       sayReplacedFiles(args.command, args.outputs, io);
     }
     sourceBundlesDir();
