@@ -46,13 +46,22 @@ export function sayOwnUnmet(result: RunResult, io: CliIo): void {
         : `variant ${result.config.variant}`;
   io.stderr.write(
     sayText(
-      `${which}: ${result.status}, NOT as expected (${expectedText(own)})${result.exitCode === EXIT.clean ? '; a clean run does not fail the command' : ''}`,
+      `${which}: ${result.status}, NOT as expected (${expectedText(own, result.workload)})${result.exitCode === EXIT.clean ? '; a clean run does not fail the command' : ''}`,
     ),
   );
 }
 
-/** `expected A or B`, and the rules found that are neither, where there are any (headline.ts). */
-export function expectedText(verdict: ExpectationVerdict): string {
+/**
+ * `expected A or B`, for runs without the `--bug` switches the workload does not expose (as the
+ * summary says it: QA, stderr alone read as an unqualified failure), and the rules found that are
+ * neither, where there are any (headline.ts).
+ */
+export function expectedText(verdict: ExpectationVerdict, workload: string): string {
   const others = unexpectedRulesText(verdict);
-  return `expected ${expectationText(verdict.expect)}${others === '' ? '' : `; ${others}`}`;
+  const not = verdict.notExposed ?? [];
+  const without =
+    not.length === 0
+      ? ''
+      : `, for runs without ${not.map((b) => `--bug ${b}`).join(' ')}, which ${workload} does not expose`;
+  return `expected ${expectationText(verdict.expect)}${without}${others === '' ? '' : `; ${others}`}`;
 }

@@ -23,7 +23,7 @@ import type { RunConfig } from '../model/scenario/run-config.js';
 import type { Workload } from '../model/scenario/workload.js';
 import { asMatchedVariant, describedResult } from '../report/described-result.js';
 import { formatTime } from '../report/duration.js';
-import { alignHeadlines, expectationText, judgeExpectation } from '../report/headline.js';
+import { alignHeadlines, judgeExpectation } from '../report/headline.js';
 import { lineLabel, reproduceCommand, reproduceLine, shellWord } from '../report/reproduce-line.js';
 import type { RunResult, VariantResult } from '../report/run-result.js';
 import { pctLine, preparePct } from '../repro/pct-setup.js';
@@ -290,7 +290,14 @@ async function reportRun(
   if (result.exitCode !== EXIT.clean) sayStatus(result, config, args.json, failureFile !== undefined, io);
   sayOwnUnmet(result, io);
   for (const v of result.variants ?? [])
-    sayVariantUnmet(v, code, result.engine.placement === 'free', io, variantFiles.get(v.name));
+    sayVariantUnmet(
+      v,
+      result.workload,
+      code,
+      result.engine.placement === 'free',
+      io,
+      variantFiles.get(v.name),
+    );
   // Last, where it does not scroll off before the summary (QA): replaying the file is faster than
   // the run line, and for PCT spares the measuring run; a --record file's command too (it was said
   // before the summary, which a user reads first and then looks below for the command to copy).
@@ -311,6 +318,7 @@ async function reportRun(
  */
 function sayVariantUnmet(
   v: VariantResult,
+  workload: string,
   commandExit: number,
   free: boolean,
   io: CliIo,
@@ -318,10 +326,9 @@ function sayVariantUnmet(
 ): void {
   if (v.expectation.met || v.status === 'interrupted') return;
   if (v.exitCode === EXIT.clean) {
-    const expected = expectationText(v.expectation.expect);
     io.stderr.write(
       sayText(
-        `variant ${v.name}: clean, NOT as expected (expected ${expected}); a clean run does not fail the command`,
+        `variant ${v.name}: clean, NOT as expected (${expectedText(v.expectation, workload)}); a clean run does not fail the command`,
       ),
     );
     return;
@@ -333,7 +340,7 @@ function sayVariantUnmet(
       ? `${lineLabel(v.reproduce, free)}: ${v.reproduce}`
       : `reproduce: npusim replay ${shellWord(file)}`;
   io.stderr.write(
-    `${sayText(`variant ${v.name}: ${v.status} (exit ${v.exitCode}), NOT as expected (${expectedText(v.expectation)}): the command exits ${commandExit}`)}${line}\n`,
+    `${sayText(`variant ${v.name}: ${v.status} (exit ${v.exitCode}), NOT as expected (${expectedText(v.expectation, workload)}): the command exits ${commandExit}`)}${line}\n`,
   );
 }
 

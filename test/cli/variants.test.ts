@@ -149,6 +149,10 @@ describe('variants', () => {
     expect(unwrapped(alone.stdout, 10)).toContain(
       'expected (variant first-link, for runs without --bug single-flush, which guest-atsd does not expose): clean: NOT as expected\n',
     );
+    // And on stderr, which read as an unqualified failure without it (QA).
+    expect(unwrapped(alone.stderr, 8)).toContain(
+      'npusim: variant first-link: violation, NOT as expected (expected clean, for runs without --bug single-flush, which guest-atsd does not expose)\n',
+    );
     // An exposed switch is not said so, even where it leaves the declaration as it was.
     const exposed = await cli([
       ...['run', 'tce-storm', '--variant', 'as-shipped', '--bug', 'tce-kill-no-advance', '--seed', '1'],
