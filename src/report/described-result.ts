@@ -19,6 +19,7 @@ import type { Variant, Workload } from '../model/scenario/workload.js';
 import type { MachinePlan } from '../runtime/machine-module.js';
 import type { RawRun } from '../runtime/raw-run.js';
 import { assembleResult } from './assemble-result.js';
+import { firmwareVoid } from './firmware-void.js';
 import { evaluateHeadline, judgeExpectation } from './headline.js';
 import type { RunResult } from './run-result.js';
 
@@ -47,6 +48,13 @@ export function withAnswer(result: RunResult, config: RunConfig, workload: Workl
     const run = premiseRunOf(config, world.linkDisableMask, crossTenantLinksUp(world));
     const premises = premisesOf(workload.premises, run);
     if (premises.length > 0) result.premises = premises;
+    const voided = firmwareVoid(result);
+    if (voided !== undefined) {
+      const { gpus, findings, allKept } = voided;
+      for (const p of result.premises ?? [])
+        if (voided.premises.includes(p.name))
+          p.voidOn = { reason: 'firmware-updated', gpus, findings, allKept };
+    }
   }
   // A switch with nothing to act on runs as without it: said in the result, not on stderr alone
   // (QA: a library caller's run under `--bug local-npu-only` came back clean with no word).

@@ -118,6 +118,17 @@ export interface HeadlineFigure {
 }
 
 /** What a run found against what its workload expected of it. */
+/** Where a premise of the run does not hold (RunResult `premises[].voidOn`). */
+export interface PremiseVoid {
+  /** Why: `firmware-updated`, a guest updated these GPUs' firmware, which the model does not follow. */
+  reason: 'firmware-updated';
+  /** The GPUs of the findings kept (all of them where `allKept`). */
+  gpus: string[];
+  /** The run's `isolation.firmware` findings, kept or not. */
+  findings: number;
+  allKept: boolean;
+}
+
 export interface ExpectationVerdict {
   expect: Expectation;
   /** Rules found, with how many times each (every violation, kept or only counted, and liveness failures). */
@@ -351,8 +362,10 @@ export interface RunResult {
   /**
    * The premises this run's answer rests on (model/scenario/premises.ts: those its workload names
    * that this run leans on), each with its text as the summary's `rests on:` line prints it.
+   * `voidOn`: the GPUs where the premise does not hold, a guest having updated their firmware
+   * (`isolation.firmware`: report/firmware-void.ts), as the line under `rests on:` says.
    */
-  premises?: { name: string; text: string }[];
+  premises?: { name: string; text: string; voidOn?: PremiseVoid }[];
   /**
    * The run's `--bug` switches that had nothing to act on with its parameters, each with why
    * (model/scenario/bug-reach.ts): `npusim run` says them on stderr before the run, and a script

@@ -5,6 +5,7 @@
 import { countText } from '../core/count-text.js';
 import { hangingLines } from '../core/wrap-text.js';
 import { formatTime } from './duration.js';
+import { firmwareVoid } from './firmware-void.js';
 import { expectationText, unexpectedRulesText, verdictText } from './headline.js';
 import { type ExpectationVerdict, livenessTotal, type RunResult, violationTotal } from './run-result.js';
 import { fittedTables, type Style, table } from './summary-text.js';
@@ -217,29 +218,15 @@ function restsOn(result: RunResult, whose: string, wrap: Wrap): string[] {
   ];
 }
 
-/**
- * Where a guest updated its GPU's firmware (isolation.firmware), what that voids of the premises
- * listed, (a) and (b), for those GPUs: what the new firmware does the model does not follow, so
- * their figures are the old firmware's (QA: `tenant-isolation --profile as-shipped --set
- * mmio.firmwarePercent=50` found 41 updates, and still listed (a) and (b) as if they held).
- */
+/** Where a guest updated its GPU's firmware, the line saying what that voids (firmware-void.ts). */
 function voidedByFirmware(result: RunResult): string | undefined {
-  const count = result.rules?.['isolation.firmware']?.count ?? 0;
-  if (count === 0) return undefined;
+  const v = firmwareVoid(result);
+  if (v === undefined) return undefined;
   const lettered = (result.premises ?? [])
-    .filter((p) => p.name === 'ut0-ats-only' || p.name === 'link-disable-latched')
+    .filter((p) => v.premises.includes(p.name))
     .map((p) => p.text.slice(0, 3));
-  if (lettered.length === 0) return undefined;
-  const gpus = [
-    ...new Set(
-      result.violations
-        .filter((v) => v.rule === 'isolation.firmware')
-        .flatMap((v) => v.actors.filter((a) => /^gpu\d+$/.test(a))),
-    ),
-  ].sort((a, b) => Number(a.slice(3)) - Number(b.slice(3)));
-  const kept = result.violations.filter((v) => v.rule === 'isolation.firmware').length;
-  const which = gpus.length === 0 ? '' : `: ${gpus.join(', ')}${kept < count ? ' among those kept' : ''}`;
-  return `but not for the GPUs whose firmware a guest updated (${countText(count, 'isolation.firmware finding')}${which}): ${lettered.join(' and ')} ${lettered.length === 1 ? 'is' : 'are'} void there, and what the new firmware does the model does not follow`;
+  const which = v.gpus.length === 0 ? '' : `: ${v.gpus.join(', ')}${v.allKept ? '' : ' among those kept'}`;
+  return `but not for the GPUs whose firmware a guest updated (${countText(v.findings, 'isolation.firmware finding')}${which}): ${lettered.join(' and ')} ${lettered.length === 1 ? 'is' : 'are'} void there, and what the new firmware does the model does not follow`;
 }
 
 /**

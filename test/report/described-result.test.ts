@@ -99,8 +99,22 @@ describe('described result: premises', () => {
     // listed them under a plain `rests on:`).
     expect(text).toContain('\nwhat it did not find rests on:\n  (a) ');
     expect(text).not.toContain('\nrests on:');
+    // And in the result, on each premise it voids, for a script (QA: --json listed them bare).
+    const gpus = [
+      ...new Set(flashed.violations.filter((v) => v.rule === 'isolation.firmware').flatMap((v) => v.actors)),
+    ]
+      .filter((a) => a.startsWith('gpu'))
+      .sort();
+    const voidOn = { reason: 'firmware-updated', gpus, findings: found, allKept: true };
+    expect(flashed.premises?.filter((p) => p.voidOn !== undefined).map((p) => p.name)).toEqual([
+      'ut0-ats-only',
+      'link-disable-latched',
+    ]);
+    for (const p of flashed.premises!.slice(0, 2)) expect(p.voidOn).toEqual(voidOn);
     // Where no guest updated any, nothing is void.
-    expect(formatSummary(described('as-shipped'), { color: false })).not.toContain('but not for the GPUs');
+    const clean = described('as-shipped');
+    expect(formatSummary(clean, { color: false })).not.toContain('but not for the GPUs');
+    expect(clean.premises?.some((p) => p.voidOn !== undefined)).toBe(false);
   });
 
   it('as shipped, the hostile guests reach the link mask and the latch ignores them: a headline row says so', () => {
