@@ -52,7 +52,8 @@ export function answerSection(result: RunResult, style: Style, columns?: number)
   const own = result.expectation;
   // In the terminal's columns, the own run is headed by its label's name alone (`fixed`, not
   // `fixed: the model's BAR0 filter, in no release`: QA, a header of 114 columns), its description
-  // under the table as a variant's is; the HTML report's one table keeps the label whole.
+  // under the table as a variant's is (the HTML report's Answer is these lines); without columns,
+  // one table, the label whole.
   const ownLabel = labelParts(result.label ?? 'as declared', columns !== undefined);
   const runs = [
     {
