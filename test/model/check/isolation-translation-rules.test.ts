@@ -69,16 +69,23 @@ describe('isolation rules', () => {
   });
 
   test("isolation.peer: a tenant's GPU reaching the host's unowned GPU (or the reverse) crosses tenants; two unowned GPUs do not", () => {
-    const o = judge([...tenants, peer(1, 0, 3), peer(2, 3, 0), peer(3, 3, 4)]);
+    const o = judge([...tenants, peer(1, 0, 3), peer(2, 3, 0), peer(3, 3, 4), peer(4, 0, 1)]);
     expect(o.violations.map((v) => [v.rule, v.tick, v.actors, v.addresses])).toEqual([
       ['isolation.peer', 1, ['gpu0', 'gpu3'], [0x7_0000]],
       ['isolation.peer', 2, ['gpu3', 'gpu0'], [0x7_0000]],
+      ['isolation.peer', 4, ['gpu0', 'gpu1'], [0x7_0000]],
     ]);
-    expect(o.violations[0]!.message).toMatch(/gpu0 \(vm1\) writing 64 bytes into gpu3 RAM \(none\)/);
+    // The unowned GPU is named the host's, not `(none)` between `two tenants` (QA).
+    expect(o.violations[0]!.message).toMatch(
+      /gpu0 \(vm1\) writing 64 bytes into gpu3 RAM \(the host's: no tenant holds it\) over NVLink \(link 2 of gpu0, enabled between a tenant's GPU and the host's\)$/,
+    );
+    expect(o.violations[1]!.message).toMatch(
+      /got gpu3 \(the host's: no tenant holds it\) writing 64 bytes into gpu0 RAM \(vm1\)/,
+    );
     // The link it crossed was up, whatever left it so: said, so a `--policy per-gpu` finding does
     // not read as a link-disable that failed.
-    expect(o.violations[0]!.message).toMatch(
-      /over NVLink \(link 2 of gpu0, enabled between GPUs of two tenants\)$/,
+    expect(o.violations[2]!.message).toMatch(
+      /gpu0 \(vm1\) writing 64 bytes into gpu1 RAM \(vm2\) over NVLink \(link 2 of gpu0, enabled between GPUs of two tenants\)$/,
     );
   });
 

@@ -75,8 +75,10 @@ export class IsolationRules implements RuleFamily {
         'isolation.peer',
         [`gpu${ev.srcGpu}`, `gpu${ev.dstGpu}`],
         [ev.address],
+        // A GPU no tenant holds (one a workload or a shrink leaves out) is the host's, and said so,
+        // not as `(none)` of `two tenants` (QA).
         () =>
-          `Expected peer accesses only between GPUs of one tenant, got gpu${ev.srcGpu} (${src?.name ?? 'none'}) ${ev.write ? 'writing' : 'reading'} ${ev.lengthBytes} bytes ${ev.write ? 'into' : 'from'} gpu${ev.dstGpu} RAM (${dst?.name ?? 'none'}) over NVLink (link ${ev.link} of gpu${ev.srcGpu}, enabled between GPUs of two tenants)`,
+          `Expected peer accesses only between GPUs of one tenant, got gpu${ev.srcGpu} (${src?.name ?? "the host's: no tenant holds it"}) ${ev.write ? 'writing' : 'reading'} ${ev.lengthBytes} bytes ${ev.write ? 'into' : 'from'} gpu${ev.dstGpu} RAM (${dst?.name ?? "the host's: no tenant holds it"}) over NVLink (link ${ev.link} of gpu${ev.srcGpu}, enabled between ${src === undefined || dst === undefined ? "a tenant's GPU and the host's" : 'GPUs of two tenants'})`,
         // The receiver's reset steps (gpu.reset, a delayed relink's window) under their own key.
         [`gpu:${ev.srcGpu}`, `reset:${ev.dstGpu}`],
       );
