@@ -117,7 +117,7 @@ const KINDS_OF_FAMILY: Readonly<Record<string, readonly string[]>> = {
     'TCE_MAP_TIMER',
     'TCE_REMAPPED',
   ],
-  isolation: ['PEER_WRITE', 'PEER_COMPLETE', 'MMIO_ACCESS', 'DMA', 'PTE_SET', 'PAGE_FREE'],
+  isolation: ['PEER_ACCESS', 'PEER_COMPLETE', 'MMIO_ACCESS', 'DMA', 'PTE_SET', 'PAGE_FREE'],
 };
 
 /**

@@ -114,7 +114,7 @@ describe("a translation finding's history leaves out other GPUs' own traffic (QA
 describe('the kinds whose address is a byte address (RunnerOptions.tailPages)', () => {
   test("a DMA's, an ATS response's, a free's and a PTE's are; a TCE remap's (a TCE index) and a timer's with none are not (QA: every remap read as page 0)", () => {
     const kinds = byteAddressKinds();
-    for (const k of [K.DMA, K.ATS_RESPONSE, K.PAGE_FREE, K.PTE_SET, K.PTE_CLEAR, K.PEER_WRITE])
+    for (const k of [K.DMA, K.ATS_RESPONSE, K.PAGE_FREE, K.PTE_SET, K.PTE_CLEAR, K.PEER_ACCESS])
       expect(kinds).toContain(k);
     for (const k of [K.TCE_REMAP, K.TCE_KILL_TIMER, K.CONTEXT_TIMER, K.ATSD_ACK, K.DMA_COMPLETE])
       expect(kinds).not.toContain(k);

@@ -6,7 +6,7 @@
 import type { MessageType } from './message-type.js';
 import { AtsRequestMsg, AtsResponseMsg, WalkTimerMsg } from './messages/ats.js';
 import { AtsdAckMsg, AtsdAnswerMsg, AtsdInvalidateMsg, AtsdOpMsg } from './messages/atsd.js';
-import { DmaCompleteMsg, DmaRequestMsg, PeerCompleteMsg, PeerWriteMsg } from './messages/dma.js';
+import { DmaCompleteMsg, DmaRequestMsg, PeerAccessMsg, PeerCompleteMsg } from './messages/dma.js';
 import { MmioAccessMsg } from './messages/mmio.js';
 import {
   PageFreeMsg,
@@ -70,7 +70,7 @@ export const MESSAGE_TYPES: readonly MessageType<object>[] = [
   AtsResponseMsg,
   DmaRequestMsg,
   DmaCompleteMsg,
-  PeerWriteMsg,
+  PeerAccessMsg,
   PeerCompleteMsg,
   MmioAccessMsg,
 ] as readonly MessageType<object>[];

@@ -38,7 +38,7 @@ export const K = {
   ATS_RESPONSE: 0x41,
   DMA: 0x50,
   DMA_COMPLETE: 0x51,
-  PEER_WRITE: 0x52,
+  PEER_ACCESS: 0x52,
   PEER_COMPLETE: 0x53,
   MMIO_ACCESS: 0x54,
 } as const;

@@ -65,7 +65,7 @@ export class GpuTracks {
   private readonly on: RecordHandlers = {
     [K.DMA]: { sent: (r) => this.dmaSent(r) },
     [K.DMA_COMPLETE]: { handled: (r) => this.dmaComplete(r) },
-    [K.PEER_WRITE]: { sent: (r) => this.peerWrite(r), handled: (r) => this.peerLands(r) },
+    [K.PEER_ACCESS]: { sent: (r) => this.peerWrite(r), handled: (r) => this.peerLands(r) },
     [K.PEER_COMPLETE]: { handled: (r) => this.peerComplete(r) },
     [K.ATS_REQUEST]: { sent: (r) => this.atsRequest(r) },
     [K.ATS_RESPONSE]: { handled: (r) => this.atsResponse(r) },

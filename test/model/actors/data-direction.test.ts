@@ -13,8 +13,8 @@ import {
   DmaCompleteMsg,
   DmaRequestMsg,
   DmaStatus,
+  PeerAccessMsg,
   PeerCompleteMsg,
-  PeerWriteMsg,
 } from '../../../src/model/protocol/messages/dma.js';
 import type { RunConfig } from '../../../src/model/scenario/run-config.js';
 import { parseParams } from '../../../src/model/scenario/workload-params.js';
@@ -103,8 +103,8 @@ describe('read data comes back with the completion, written data goes with the r
         );
         if (c.dataBytes > 0) tally.readsBack++;
         if (c.dataBytes > 0 && kindOf(r.edge) === 'pcie') tally.readsBackOverPcie++;
-      } else if (r.kind === K.PEER_WRITE) {
-        const p = PeerWriteMsg.decode(r.m);
+      } else if (r.kind === K.PEER_ACCESS) {
+        const p = PeerAccessMsg.decode(r.m);
         expect(r.wireBytes, 'a peer request').toBe(HEADER_BYTES + (p.write ? p.lengthBytes : 0));
         peerWrites.set(`${r.m.destination}:${r.m.source}:${p.dma}`, p.write);
         if (p.write) tally.peerWrites++;

@@ -20,8 +20,8 @@ import {
 import {
   DmaCompleteMsg,
   DmaRequestMsg,
+  PeerAccessMsg,
   PeerCompleteMsg,
-  PeerWriteMsg,
 } from '../../../src/model/protocol/messages/dma.js';
 import { MmioAccessMsg } from '../../../src/model/protocol/messages/mmio.js';
 import {
@@ -127,7 +127,7 @@ describe('protocol: typed messages round-trip through the codec', () => {
     }) as never,
   );
   law(
-    PeerWriteMsg,
+    PeerAccessMsg,
     fc.record({
       dma: tag,
       write: fc.boolean(),
@@ -138,7 +138,7 @@ describe('protocol: typed messages round-trip through the codec', () => {
     }),
   );
   law(
-    PeerWriteMsg,
+    PeerAccessMsg,
     fc.record({
       dma: tag,
       write: fc.boolean(),

@@ -23,8 +23,8 @@ import {
   DmaCompleteMsg,
   DmaRequestMsg,
   DmaStatus,
+  PeerAccessMsg,
   PeerCompleteMsg,
-  PeerWriteMsg,
 } from '../../protocol/messages/dma.js';
 import { EngineTimerMsg } from '../../protocol/messages/timers.js';
 import type { SimMessage } from '../../protocol/sim-message.js';
@@ -188,7 +188,7 @@ export class DmaEngines implements CollectivePort {
     this.tags.collective.add(dma);
     ctx.send(
       pe.edge,
-      PeerWriteMsg.encode({
+      PeerAccessMsg.encode({
         dma,
         write: true,
         address,
@@ -309,7 +309,7 @@ export class DmaEngines implements CollectivePort {
     const address = peer.apertureBase + ch.choose('gpu.peer.page', 1024) * PAGE_64K;
     ctx.send(
       pe.edge,
-      PeerWriteMsg.encode({
+      PeerAccessMsg.encode({
         dma,
         write,
         address,

@@ -76,7 +76,7 @@ export class GpuActor extends MachineActor<GpuEnv> implements Actor {
       [K.DMA_COMPLETE]: (m, ctx) => this.engines.onComplete(m, ctx),
       [K.PEER_COMPLETE]: (m, ctx) => this.engines.onComplete(m, ctx),
       [K.ATSD_INVALIDATE]: (m, ctx) => this.invalidations.onInvalidate(m, ctx),
-      [K.PEER_WRITE]: (m, ctx) => this.peers.onPeerWrite(m, ctx),
+      [K.PEER_ACCESS]: (m, ctx) => this.peers.onPeerAccess(m, ctx),
       [K.MMIO_ACCESS]: (m, ctx) => this.bar0.onMmio(m, ctx),
       [K.RESET_STEP]: (m, ctx) => this.resets.onStep(m, ctx),
     });

@@ -6,7 +6,7 @@
  * (isolation.peer). A disabled link refuses the access, and the sender hears why.
  */
 import { HEADER_BYTES } from '../../protocol/kinds.js';
-import { DmaStatus, PeerCompleteMsg, PeerWriteMsg, returnedBytes } from '../../protocol/messages/dma.js';
+import { DmaStatus, PeerAccessMsg, PeerCompleteMsg, returnedBytes } from '../../protocol/messages/dma.js';
 import type { SimMessage } from '../../protocol/sim-message.js';
 import type { Tick } from '../../types.js';
 import type { ActorContext } from '../actor.js';
@@ -22,8 +22,8 @@ export class PeerPort {
     private readonly linkUp: (link: number) => boolean,
   ) {}
 
-  onPeerWrite(m: SimMessage, ctx: ActorContext): void {
-    const p = PeerWriteMsg.decode(m);
+  onPeerAccess(m: SimMessage, ctx: ActorContext): void {
+    const p = PeerAccessMsg.decode(m);
     const back = this.env.nvlinkTo(m.source);
     const srcGpu = this.env.world.actors[m.source]!.gpu!;
     const bundle = this.env.world.peerEdges[this.env.gpu]!.find((x) => x.peer === srcGpu);

@@ -5,7 +5,7 @@
  * |---------------|----------------------------|---------------------------------------------------------|
  * | DMA           | gpu -> chip, chip -> chip  | tag = dma id, flags = DmaFlag bits + gpu << 4, address = pa (UT=0, forwarded) or bus address (UT=1), lpid = tenant, pid = translation's epoch (UT=0), lengthBytes |
  * | DMA_COMPLETE  | chip -> gpu, chip -> chip  | tag = dma id, flags = status + pcie (8) + gpu << 4 (gpu omitted on the last hop), lengthBytes = read data carried back |
- * | PEER_WRITE    | gpu -> gpu                 | tag = dma id, flags = write + collective (a ring all-reduce's, actors/gpu/ring-allreduce.ts), address = peer RAM, lpid = tenant, pid = first link of the bundle, lengthBytes |
+ * | PEER_ACCESS   | gpu -> gpu                 | tag = dma id, flags = write + collective (a ring all-reduce's, actors/gpu/ring-allreduce.ts), address = peer RAM, lpid = tenant, pid = first link of the bundle, lengthBytes |
  * | PEER_COMPLETE | gpu -> gpu                 | tag = dma id, flags = status, lengthBytes = read data carried back |
  *
  * A DMA that lands on the wrong chip is forwarded over the X-bus to the home chip of its address,
@@ -24,7 +24,7 @@ const UT0 = 1;
 const UT1 = 2;
 const PCIE = 4;
 const WRITE = 8;
-/** PEER_WRITE only: the write is a step of a collective (ring all-reduce). */
+/** PEER_ACCESS only: the write is a step of a collective (ring all-reduce). */
 const COLLECTIVE = 16;
 const LOW_FLAGS = (1 << GPU_FLAG_SHIFT) - 1;
 /** DMA_COMPLETE: the status takes the low three bits, the path the fourth. */
@@ -127,7 +127,7 @@ export function returnedBytes(write: boolean, status: DmaStatusCode, lengthBytes
   return write || status !== DmaStatus.ok ? 0 : lengthBytes;
 }
 
-export interface PeerWrite {
+export interface PeerAccess {
   readonly dma: number;
   readonly write: boolean;
   /** Address in the peer GPU's RAM aperture. */
@@ -140,7 +140,7 @@ export interface PeerWrite {
   readonly collective?: boolean;
 }
 
-export const PeerWriteMsg = messageType<PeerWrite>('PEER_WRITE', {
+export const PeerAccessMsg = messageType<PeerAccess>('PEER_ACCESS', {
   encode: (p, wire, out) => {
     out.tag = wire('tag', p.dma);
     out.flags = (p.write ? WRITE : 0) | (p.collective === true ? COLLECTIVE : 0);
