@@ -9,7 +9,7 @@
  * | gpuN        | DMA (lanes)                  | issue: DMA sent, or (UT=0, ATS cache missed) ATS_REQUEST |
  * |             |                              | sent .. its DMA_COMPLETE handled, by (gpu, dma id), or a |
  * |             |                              | failed ATS_RESPONSE handled (gpu-tracks.ts)              |
- * | gpuN        | peer accesses (lanes)        | PEER_ACCESS sent .. PEER_COMPLETE handled, by dma id     |
+ * | gpuN        | peer writes (lanes)          | PEER_ACCESS sent .. PEER_COMPLETE handled, by dma id     |
  * | gpuN        | ATS translations (lanes)     | ATS_REQUEST sent .. ATS_RESPONSE handled, by request id  |
  * | gpuN        | ATSD invalidations (lanes)   | ATSD_INVALIDATE handled .. ATSD_ACK sent, by npu+reg     |
  * | gpuN        | DMA outstanding (counter)    | DMAs issued, not yet completed or faulted: the GPU's own |
