@@ -8,6 +8,7 @@
  * run and sweep share are scenario-options.ts.
  */
 
+import { EXIT, EXIT_CODES } from '../core/exit-codes.js';
 import { GROUP_POLICIES_TEXT } from '../model/platform/iommu-groups.js';
 import { TRACE_EVENTS_RANGE } from '../report/trace/trace-recording.js';
 import { parsePlacement } from '../runtime/placement.js';
@@ -57,6 +58,7 @@ const REPORT_OPTION: OptionSpec = {
 const RUN: CommandSpec = {
   name: 'run',
   summary: 'run one simulation and print its summary',
+  exits: runExits([EXIT.notReproduced], usageWithoutMerge()),
   positionals: [
     {
       name: 'workload',
@@ -147,6 +149,7 @@ const RUN: CommandSpec = {
 const SWEEP: CommandSpec = {
   name: 'sweep',
   summary: 'run a workload once per seed, inline, on every core; failure files and a summary by rule',
+  exits: runExits([EXIT.notReproduced]),
   positionals: [
     {
       name: 'workload',
@@ -228,6 +231,7 @@ const SWEEP: CommandSpec = {
 const REPLAY: CommandSpec = {
   name: 'replay',
   summary: 'run a failure file again, exactly, and print the history that led to its finding',
+  exits: runExits([], usageWithoutMerge()),
   positionals: [{ name: 'file', help: 'a failure file (written by run or sweep)' }],
   options: [
     {
@@ -264,6 +268,30 @@ const REPLAY: CommandSpec = {
 /** Exit 4 of a command whose outcome is not a run's (shrink, compare, list, topo): only npusim itself failing. */
 const NPUSIM_FAILED = { code: 4, meaning: 'npusim itself failed (a bug: the message says where)' };
 
+/**
+ * The codes of a command that runs simulations (run, sweep, replay), as README's table has them,
+ * less those it cannot give (QA: `help run` listed 5, replay's, and sweep's `--merge --partial`):
+ * `without` the codes, `usage` 2's meaning where it is not the table's.
+ */
+function runExits(without: readonly number[], usage?: string): { code: number; meaning: string }[] {
+  return EXIT_CODES.filter((e) => !without.includes(e.code)).map((e) =>
+    e.code === 2 && usage !== undefined
+      ? { code: e.code, meaning: usage }
+      : { code: e.code, meaning: e.meaning },
+  );
+}
+
+/** 2's meaning less its `sweep --merge --partial` clause, which only a sweep gives. */
+function usageWithoutMerge(): string {
+  const usage = EXIT_CODES.find((e) => e.code === EXIT.usage)!.meaning;
+  const merge = usage.indexOf('; also a `sweep --merge --partial`');
+  if (merge < 0) throw new Error('commands.ts: exit 2 no longer names sweep --merge --partial');
+  return usage.slice(0, merge);
+}
+
+/** What 2 also means for every command: its answer could not be written to stdout (QA). */
+const OR_STDOUT = ', or a stdout that could not be written (`> /dev/full`)';
+
 const SHRINK: CommandSpec = {
   name: 'shrink',
   summary:
@@ -298,8 +326,7 @@ const SHRINK: CommandSpec = {
     },
     {
       code: 2,
-      meaning:
-        'a file it refuses (not a failure file, a clean or free run: nothing to shrink), a bad option, or a shrunk file it could not write (the table is still printed)',
+      meaning: `a file it refuses (not a failure file, a clean or free run: nothing to shrink), a bad option, or a shrunk file it could not write (the table is still printed)${OR_STDOUT}`,
     },
     NPUSIM_FAILED,
     { code: 130, meaning: 'Ctrl-C, SIGTERM or SIGHUP stopped it; the best so far was written' },
@@ -315,7 +342,7 @@ const LIST: CommandSpec = {
   ],
   exits: [
     { code: 0, meaning: 'listed' },
-    { code: 2, meaning: 'a bad option or argument (the message names it)' },
+    { code: 2, meaning: `a bad option or argument (the message names it)${OR_STDOUT}` },
     NPUSIM_FAILED,
   ],
 };
@@ -351,8 +378,7 @@ const TOPO: CommandSpec = {
     { code: 0, meaning: 'the topology was printed' },
     {
       code: 2,
-      meaning:
-        'a topology it refuses (no such preset or file, or a file with a bad field: the message names the file and the field), or a bad option',
+      meaning: `a topology it refuses (no such preset or file, or a file with a bad field: the message names the file and the field), or a bad option${OR_STDOUT}`,
     },
     NPUSIM_FAILED,
   ],
@@ -385,8 +411,7 @@ const COMPARE: CommandSpec = {
     { code: 0, meaning: 'compared, whatever changed (a comparison is a report, not a verdict)' },
     {
       code: 2,
-      meaning:
-        'a file or directory it refuses (the message names it and the field), a bad option, or a --report it could not write (the comparison is still printed)',
+      meaning: `a file or directory it refuses (the message names it and the field), a bad option, or a --report it could not write (the comparison is still printed)${OR_STDOUT}`,
     },
     NPUSIM_FAILED,
   ],
