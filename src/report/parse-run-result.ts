@@ -105,6 +105,10 @@ export function checkRunResult(value: unknown, file: string): RunResult {
   if (!Array.isArray(config!.bugs)) fail('config.bugs', 'a list', config!.bugs);
   // The configuration's seed is the run's: compared as a difference between two runs.
   if (config!.seed !== r.seed) fail('config.seed', `the run's seed, ${String(r.seed)}`, config!.seed);
+  // So is its workload, the configuration's: the header names the top one (QA: a `workload`
+  // edited to another name printed two workloads over `same configuration`).
+  if (config!.workload !== r.workload)
+    fail('config.workload', `the run's workload, ${describe(r.workload)}`, config!.workload);
   // A count is of events (or bytes, ticks) that happened: a whole number from 0, never 1e400
   // (Infinity), never 3.5 or 1e300 (QA: both were judged as figures).
   numberRecord(r.counts, 'counts', fail, undefined, 'a whole number from 0', wholeFromZero);

@@ -577,6 +577,12 @@ describe('npusim compare', () => {
       /x\.json: config\.seed: Expected the run's seed, \d+, got `"x"` \(string\)/,
     ],
     [
+      // QA: the header named two workloads over `same configuration`.
+      "a workload edited to another than the configuration's",
+      (r) => ({ ...r, workload: 'mixed' }),
+      /x\.json: config\.workload: Expected the run's workload, `"mixed"` \(string\), got `"[a-z-]+"` \(string\)/,
+    ],
+    [
       // A crashed run's result has empty counts and latencies: every row would be "only in A".
       'a crashed run',
       (r) => ({
