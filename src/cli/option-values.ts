@@ -118,6 +118,18 @@ export function parseSet(text: string, option = '--set'): ParamSet {
   try {
     value = JSON.parse(raw);
   } catch {
+    // A value opening as an object or a list is meant as JSON: its syntax error is said where it
+    // is (QA: `gpu={engines:1}` was read as text and refused as `Expected an object, got the
+    // string "{engines:1}"`, saying nothing of the unquoted key). No parameter's text opens so.
+    if (/^\s*[[{]/.test(raw)) {
+      const problem = jsonSyntaxProblem(raw);
+      if (problem !== undefined) {
+        throw new ConfigError(
+          `${option} ${path}`,
+          `Expected JSON (a value opening with \`${raw.trim()[0]}\` is read as JSON), got a syntax error: ${problem.message} (column ${problem.column} of the value)`,
+        );
+      }
+    }
     // Not JSON: the value is the text itself (an enum such as `per-gpu`, a topology name).
     return { path, value };
   }

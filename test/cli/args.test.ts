@@ -184,6 +184,19 @@ describe('cli args', () => {
     expect(twice.message).toBe(
       '--set gpu: Expected each key once in an object, got `ut0Percent` a second time (JSON.parse would keep this one) (column 18 of the value)',
     );
+    // A value opening as an object or a list is meant as JSON: its syntax error is said, at its
+    // column (QA: read as text, `Expected an object, got the string "{engines:1}"`).
+    const unquoted = errorOf(() => parseCli(['run', '--set', 'gpu={engines:1}']));
+    expect(unquoted.field).toBe('--set gpu');
+    expect(unquoted.message).toBe(
+      '--set gpu: Expected JSON (a value opening with `{` is read as JSON), got a syntax error: Expected a property name in double quotes, got `e` (column 2 of the value)',
+    );
+    const comma = errorOf(() => parseCli(['run', '--set', 'tenants[0].pageSizes= ["2M",]']));
+    expect(comma.message).toMatch(
+      /opening with `\[` is read as JSON\), got a syntax error: .*\(column 8 of the value\)$/,
+    );
+    // A text that only contains a bracket is still text.
+    expect(set('policy=per-gpu[')).toEqual({ path: 'policy', value: 'per-gpu[' });
   });
 
   it('args: an unknown option names it and lists the valid ones', () => {
