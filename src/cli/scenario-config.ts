@@ -248,7 +248,7 @@ function checkBugsAndProfile(workload: Workload, args: ScenarioArgs): void {
     } else if (!isBugName(bug))
       found.push({
         field: '--bug',
-        message: `Expected one of ${BUG_NAMES.join(', ')}, got ${gotText(bug)}${didYouMean(bug, BUG_NAMES, { shortened: true })}`,
+        message: `Expected one of ${BUG_NAMES.join(', ')}, got ${gotText(bug)}${listHint(bug) ?? didYouMean(bug, BUG_NAMES, { shortened: true })}`,
       });
   });
   if (args.profile !== undefined && !Object.hasOwn(PROFILES, args.profile)) {
@@ -405,4 +405,14 @@ function withTextHint(issue: { field: string; message: string }, args: ScenarioA
   const scalar = typeof set?.value === 'number' || typeof set?.value === 'boolean' || set?.value === null;
   if (set === undefined || !scalar || !/Expected a string, got /.test(issue.message)) return issue.message;
   return `${issue.message} (--set reads VALUE as JSON when it is JSON; for the text, quote it: --set '${set.path}="${JSON.stringify(set.value)}"')`;
+}
+
+/**
+ * Switches given as one list (`--bug single-flush,local-npu-only`, as other tools take them): each
+ * is its own `--bug` (QA: the whole list of names said, and no word of the comma).
+ */
+function listHint(bug: string): string | undefined {
+  const parts = bug.split(/[,\s]+/).filter((p) => p !== '');
+  if (parts.length < 2 || !parts.every(isBugName)) return undefined;
+  return ` (one switch each: ${parts.map((p) => `--bug ${p}`).join(' ')})`;
 }

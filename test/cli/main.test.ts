@@ -138,6 +138,12 @@ describe('npusim command', () => {
     const r = await npusim(['run', '--bug', 'no-such-bug', '--inline']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--bug: Expected one of release-between-flushes');
+    // Switches given as one list: each its own --bug (QA: no word of the comma).
+    const list = await npusim(['run', '--bug', 'single-flush,local-npu-only', '--inline']);
+    expect(list.code).toBe(2);
+    expect(list.stderr).toContain(
+      'got `single-flush,local-npu-only` (one switch each: --bug single-flush --bug local-npu-only)\n',
+    );
   });
 
   it('cli: a short inline run prints a clean JSON result with its digest', async () => {
