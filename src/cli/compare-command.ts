@@ -15,6 +15,7 @@ import { ConfigError } from '../core/errors.js';
 import { EXIT } from '../core/exit-codes.js';
 import { codeText } from '../core/shown-text.js';
 import { readUserFile } from '../io/bounded-file.js';
+import { notUtf8Text, utf8Text } from '../io/utf8-text.js';
 import { utf16JsonText } from '../io/utf16-text.js';
 import { buildCompareHtml } from '../report/compare-html.js';
 import { compareResults } from '../report/compare-results.js';
@@ -165,11 +166,7 @@ function readResult(file: string): RunResult {
       `${expected}, got a binary file (byte ${byteText(bytes[control]!)} at offset ${control}, a control character JSON never holds)`,
     );
   }
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    throw new ConfigError(file, `${expected}, got a file that is not UTF-8 text (JSON is UTF-8)`);
-  }
-  return parseRunResult(text, file);
+  const decoded = utf8Text(bytes);
+  if (!('text' in decoded)) throw new ConfigError(file, `${expected}, got ${notUtf8Text(file, decoded)}`);
+  return parseRunResult(decoded.text, file);
 }

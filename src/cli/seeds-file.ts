@@ -7,9 +7,11 @@
  * parseSeedItems); its errors name the file, line and column, and quote the line, never a byte of
  * a binary file.
  */
+
 import { ConfigError } from '../core/errors.js';
 import { gotText, shownText } from '../core/shown-text.js';
 import { readUserFile } from '../io/bounded-file.js';
+import { notUtf8Text, utf8Text } from '../io/utf8-text.js';
 import { parseSeedItems, parseSeedRange, type SeedItem, type SeedRange } from '../sweep/seeds.js';
 import { byteText, firstBinaryByte, lineOfByte, utf8TextBytes } from './binary-bytes.js';
 
@@ -60,7 +62,7 @@ export function resolveSeeds(seeds: SeedRange | SeedsFile): SeedRange {
       `Expected a text file of seeds, got binary data (byte ${byteText(text[binary]!)} at ${seeds.file}:${lineOfByte(text, binary)}, a control character no text file holds)`,
     );
   }
-  const items = seedItems(utf8Text(text, seeds.file, option), seeds.file);
+  const items = seedItems(seedsText(text, seeds.file, option), seeds.file);
   if (items.length === 0)
     throw new ConfigError(
       option,
@@ -74,17 +76,10 @@ export function resolveSeeds(seeds: SeedRange | SeedsFile): SeedRange {
  * a no-break space, 0xa0, was quoted back as `U+FFFD`, `got 1\ufffd`; QA), with the line of the
  * first such byte, as a JSON file is refused for them.
  */
-function utf8Text(bytes: Uint8Array, file: string, option: string): string {
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    const loose = new TextDecoder().decode(bytes);
-    const line = loose.slice(0, loose.indexOf('\ufffd')).split(/\r\n|\r|\n/).length;
-    throw new ConfigError(
-      option,
-      `Expected a text file of seeds in UTF-8, got bytes that are not UTF-8 text (at ${file}:${line}; saved as Latin-1 or Windows-1252?)`,
-    );
-  }
+function seedsText(bytes: Uint8Array, file: string, option: string): string {
+  const decoded = utf8Text(bytes);
+  if ('text' in decoded) return decoded.text;
+  throw new ConfigError(option, `Expected a text file of seeds in UTF-8, got ${notUtf8Text(file, decoded)}`);
 }
 
 /**

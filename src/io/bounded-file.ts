@@ -26,6 +26,7 @@ import { closeSync, constants, fstatSync, lstatSync, openSync, readlinkSync, rea
 import { dirname, resolve } from 'node:path';
 import { errnoText } from '../core/errno-text.js';
 import { ConfigError } from '../core/errors.js';
+import { notUtf8Text, utf8Text } from './utf8-text.js';
 import { utf16JsonText } from './utf16-text.js';
 
 /** How long a pipe may give nothing before the read gives up. */
@@ -191,11 +192,14 @@ export function readUserFile(path: string, maxBytes: number, words: UserFileWord
 
 /**
  * `readUserFile` as UTF-8 text: every reader of it reads JSON, so a file saved as UTF-16 is
- * refused as one (utf16-text.ts), in the reader's `unreadable` words.
+ * refused as one (utf16-text.ts), and one whose bytes are not UTF-8 at the first of them
+ * (utf8-text.ts), in the reader's `unreadable` words.
  */
 export function readUserText(path: string, maxBytes: number, words: UserFileWords): string {
   const bytes = readUserFile(path, maxBytes, words);
   const utf16 = utf16JsonText(bytes);
   if (utf16 !== undefined) throw new ConfigError(words.field, words.unreadable(utf16));
-  return bytes.toString('utf8');
+  const decoded = utf8Text(bytes);
+  if (!('text' in decoded)) throw new ConfigError(words.field, words.unreadable(notUtf8Text(path, decoded)));
+  return decoded.text;
 }

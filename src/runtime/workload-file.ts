@@ -9,6 +9,7 @@
  * Only the main thread loads the file: a run's parameters travel in its RunConfig to every worker,
  * so a threaded run's workers never import the user's code.
  */
+
 import { spawnSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { createRequire, SourceMap, type SourceMapPayload } from 'node:module';
@@ -20,6 +21,7 @@ import { placedInJsonFile } from '../core/json-place.js';
 import { otherNpusimFile } from '../core/npusim-files.js';
 import { parseJsonFile } from '../core/parse-json.js';
 import { gotText } from '../core/shown-text.js';
+import { notUtf8Text, utf8Text } from '../io/utf8-text.js';
 import { utf16JsonText } from '../io/utf16-text.js';
 import { npusimPackageDir } from '../io/version.js';
 import { validateWorkload, type Workload } from '../model/scenario/workload.js';
@@ -142,7 +144,10 @@ async function loadWorkload(file: string, builtIns: ReadonlySet<string>): Promis
     const raw = readFileSync(abs);
     const utf16 = utf16JsonText(raw);
     if (utf16 !== undefined) throw new ConfigError(file, `Expected a workload file in UTF-8, got ${utf16}`);
-    const text = raw.toString('utf8');
+    const decoded = utf8Text(raw);
+    if (!('text' in decoded))
+      throw new ConfigError(file, `Expected a workload file in UTF-8, got ${notUtf8Text(file, decoded)}`);
+    const { text } = decoded;
     try {
       return validatedWorkload(parseJsonFile(text, file, 'JSON'), file, abs, true, builtIns);
     } catch (e) {

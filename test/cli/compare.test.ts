@@ -634,7 +634,7 @@ describe('npusim compare', () => {
     const r = await cli(['compare', files.seed2, f]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(
-      `npusim: ${f}: Expected a run result file (npusim run --out FILE), got a file that is not UTF-8 text (JSON is UTF-8)\n`,
+      `npusim: ${f}: Expected a run result file (npusim run --out FILE), got bytes that are not UTF-8 text at ${f}:1:3 (saved as Latin-1 or Windows-1252?)\n`,
     );
   });
 

@@ -132,7 +132,7 @@ describe('sweep --seeds @FILE', () => {
   test('seeds file: bytes that are not UTF-8 (Latin-1) are refused with their line, not quoted back as U+FFFD (QA)', () => {
     const { message, path } = refusal(Buffer.from('1\n2\n3\u00a0 4\n', 'latin1'));
     expect(message).toBe(
-      `Expected a text file of seeds in UTF-8, got bytes that are not UTF-8 text (at ${path}:3; saved as Latin-1 or Windows-1252?)`,
+      `Expected a text file of seeds in UTF-8, got bytes that are not UTF-8 text at ${path}:3:2 (saved as Latin-1 or Windows-1252?)`,
     );
     // The same text in UTF-8 is read (a no-break space separates seeds, as any white space does).
     expect(() => seedsIn(Buffer.from('1\n2\n3\u00a0 4\n', 'utf8'))).not.toThrow();
