@@ -473,6 +473,25 @@ describe('replay: a file whose figures or stop were edited', () => {
     expect(await told(first)).toEqual([stop, [30_000_000, stop]]);
   });
 
+  test("replay: a file whose first finding's actors or addresses were edited does not reproduce (QA: it did)", async () => {
+    const file = stoppedAtFirstFinding();
+    const { actors, addresses } = file.first!;
+    expect(actors.length).toBeGreaterThan(0);
+    const edited = {
+      ...file,
+      first: { ...file.first!, actors: ['gpu5'], addresses: [...addresses, 0x1000] },
+    };
+    const r = await replay(edited);
+    const hex = (a: readonly number[]) => a.map((x) => `0x${x.toString(16)}`).join(', ');
+    expect(r.mismatches).toEqual([
+      `expected the finding's actors gpu5, got ${actors.join(', ')}`,
+      `expected the finding's addresses ${hex([...addresses, 0x1000])}, got ${hex(addresses) || 'none'}`,
+    ]);
+    expect(r.exitCode).toBe(5);
+    // The file as written reproduces.
+    expect((await replay(file)).mismatches).toEqual([]);
+  });
+
   test("replay: a crash's file that no longer crashes says so by its finding alone, not by figures it never counted", async () => {
     // The crash never fires (its event is past the run's): the replay runs clean.
     const c = { ...config('stress', 7, 20_000_000), crashAt: { actor: 'gpu2', event: 1e12 } };
