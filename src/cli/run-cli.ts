@@ -18,12 +18,14 @@
  */
 import { ConfigError } from '../core/errors.js';
 import { EXIT } from '../core/exit-codes.js';
+import { codeText } from '../core/shown-text.js';
+import { onPipeWait } from '../io/bounded-file.js';
 import { npusimVersion } from '../io/version.js';
 import { sourceBundlesDir } from '../runtime/worker-url.js';
 import { loadTimeoutSeconds } from '../runtime/workload-load-guard.js';
 import { parseCli } from './args.js';
 import type { CliArgs } from './cli-args.js';
-import { type CliIo, errorText } from './cli-io.js';
+import { type CliIo, errorText, sayText } from './cli-io.js';
 import { compareCommand } from './compare-command.js';
 import { configErrorText } from './config-error-text.js';
 import { descriptorLimitText } from './descriptor-limit.js';
@@ -42,6 +44,14 @@ export { loadTopologyOption, MAX_TOPOLOGY_FILE_BYTES } from './topology-option.j
 
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   let args: CliArgs | undefined;
+  // A file given as a pipe or device that has sent nothing yet is waited for, and said so.
+  onPipeWait((path, limitMs) =>
+    io.stderr.write(
+      sayText(
+        `waiting for ${codeText(path)} to be written (a pipe or device with nothing in it yet); giving up after ${limitMs / 1000} s`,
+      ),
+    ),
+  );
   try {
     args = parseCli(argv);
     if (args.command !== 'help' && args.command !== 'version' && args.command !== 'list')

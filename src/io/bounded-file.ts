@@ -59,7 +59,7 @@ export function readBoundedFile(path: string, maxBytes: number, idleLimitMs = ID
     const stat = fstatSync(fd);
     if (stat.isDirectory()) throw new BoundedFileError('a directory');
     if (stat.isFile() && stat.size > maxBytes) throw new BoundedFileError(`${stat.size} bytes`, true);
-    return readAll(fd, maxBytes, idleLimitMs, stat.isFIFO() && !reachesAnonymousPipe(path));
+    return readAll(fd, maxBytes, idleLimitMs, stat.isFIFO() && !reachesAnonymousPipe(path), path);
   } catch (e) {
     if (e instanceof BoundedFileError) throw e;
     throw new BoundedFileError(errnoText(e));
@@ -120,15 +120,35 @@ function reachesStdinSocket(path: string): boolean {
 function readStdinSocket(maxBytes: number, idleLimitMs: number): Buffer {
   process.stdin.pause();
   try {
-    return readAll(0, maxBytes, idleLimitMs, false);
+    return readAll(0, maxBytes, idleLimitMs, false, '/dev/stdin');
   } catch (e) {
     if (e instanceof BoundedFileError) throw e;
     throw new BoundedFileError(errnoText(e));
   }
 }
 
+/** How long a read waits with nothing before the command line says it is waiting. */
+const WAIT_NOTICE_MS = 1000;
+
+/**
+ * Told once per read when a pipe or device has given nothing for WAIT_NOTICE_MS: the command line
+ * says on stderr what it waits for, and for how long at most (QA: a FIFO named as a topology with
+ * no writer was 30 s of silence, then the refusal). The library sets none: it prints nothing.
+ */
+let pipeWaitNotice: ((path: string, limitMs: number) => void) | undefined;
+
+export function onPipeWait(notice: ((path: string, limitMs: number) => void) | undefined): void {
+  pipeWaitNotice = notice;
+}
+
 /** `namedFifo`: an end of file before any byte may be a writer still to come (see the header). */
-function readAll(fd: number, maxBytes: number, idleLimitMs: number, namedFifo: boolean): Buffer {
+function readAll(
+  fd: number,
+  maxBytes: number,
+  idleLimitMs: number,
+  namedFifo: boolean,
+  path: string,
+): Buffer {
   const chunks: Buffer[] = [];
   let total = 0;
   const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
@@ -155,6 +175,7 @@ function readAll(fd: number, maxBytes: number, idleLimitMs: number, namedFifo: b
       nap ??= new Int32Array(new SharedArrayBuffer(4));
       Atomics.wait(nap, 0, 0, SLEEP_MS);
       idleMs += SLEEP_MS;
+      if (idleMs === WAIT_NOTICE_MS && total === 0) pipeWaitNotice?.(path, idleLimitMs);
       continue;
     }
     if (n === 0) break;

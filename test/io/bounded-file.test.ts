@@ -24,7 +24,7 @@ import {
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, test } from 'vitest';
-import { BoundedFileError, readBoundedFile, readBoundedText } from '../../src/io/bounded-file.js';
+import { BoundedFileError, onPipeWait, readBoundedFile, readBoundedText } from '../../src/io/bounded-file.js';
 import { PipeWriteError, writeToPipe } from '../../src/io/pipe-write.js';
 import { cli } from '../cli/cli-harness.js';
 import { ROOT } from '../support/cli-child.js';
@@ -76,6 +76,25 @@ describe('readBoundedFile', () => {
       expect(refusal(() => readBoundedText(fifo(), 100, 50)).got).toBe(
         'nothing to read for 0.05 s from a pipe or device (is anything writing to it?)',
       );
+    },
+  );
+
+  test.skipIf(!hasFifo)(
+    'a wait of a second with nothing is told once, naming the path and the limit (QA: 30 s of silence)',
+    () => {
+      const path = fifo();
+      const told: [string, number][] = [];
+      onPipeWait((p, limit) => told.push([p, limit]));
+      try {
+        expect(refusal(() => readBoundedText(path, 100, 1100)).got).toContain('nothing to read for 1.1 s');
+        expect(told).toEqual([[path, 1100]]);
+        // A quiet spell shorter than a second is not told.
+        told.length = 0;
+        refusal(() => readBoundedText(path, 100, 50));
+        expect(told).toEqual([]);
+      } finally {
+        onPipeWait(undefined);
+      }
     },
   );
 
