@@ -133,6 +133,14 @@ export function parseSet(text: string, option = '--set'): ParamSet {
     // Not JSON: the value is the text itself (an enum such as `per-gpu`, a topology name).
     return { path, value };
   }
+  // A whole number past 2^53 is read as another (`99999999999999999999` as 1e20), and its refusal
+  // echoed that one (QA): refused as typed.
+  if (/^\s*-?\d+\s*$/.test(raw) && !Number.isSafeInteger(value)) {
+    throw new ConfigError(
+      `${option} ${path}`,
+      `Expected a whole number JSON holds exactly (at most ${Number.MAX_SAFE_INTEGER} either way), got ${gotText(raw.trim())}`,
+    );
+  }
   // JSON, so the scanner finds nothing but a key given twice, which JSON.parse keeps silently.
   const repeated = jsonSyntaxProblem(raw);
   if (repeated !== undefined) {

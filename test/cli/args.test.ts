@@ -195,6 +195,12 @@ describe('cli args', () => {
     expect(comma.message).toMatch(
       /opening with `\[` is read as JSON\), got a syntax error: .*\(column 8 of the value\)$/,
     );
+    // A whole number past 2^53 is refused as typed, not as the number JSON.parse made of it (QA).
+    const huge = errorOf(() => parseCli(['run', '--set', 'durationTicks=99999999999999999999']));
+    expect(huge.message).toBe(
+      '--set durationTicks: Expected a whole number JSON holds exactly (at most 9007199254740991 either way), got `99999999999999999999`',
+    );
+    expect(set('durationTicks=9007199254740991')).toEqual({ path: 'durationTicks', value: 9007199254740991 });
     // A text that only contains a bracket is still text.
     expect(set('policy=per-gpu[')).toEqual({ path: 'policy', value: 'per-gpu[' });
   });
