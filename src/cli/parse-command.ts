@@ -168,7 +168,10 @@ function parseValues(
     }
     const texts = (Array.isArray(raw) ? raw : [raw]) as string[];
     const parse = o.parse ?? ((t: string) => t);
-    const parsedValues = texts.map((t) => parseEach(parse, t, option));
+    // A value an option parses (a number, a range, a placement) is read without the white space
+    // around it, as `--duration ' 10us'` and `--seeds ' 1..3'` were and `--seed ' 3'` was not
+    // (QA); a path or a name is taken as typed.
+    const parsedValues = texts.map((t) => parseEach(parse, o.parse === undefined ? t : t.trim(), option));
     values[o.name] = o.multiple === true ? parsedValues : parsedValues[0];
     if (o.writesFile === true) for (const t of texts) outputs.push({ option, path: t });
     if (o.writesDir === true) for (const t of texts) outputs.push({ option, path: t, directory: true });

@@ -205,6 +205,14 @@ describe('cli args', () => {
     expect(set('policy=per-gpu[')).toEqual({ path: 'policy', value: 'per-gpu[' });
   });
 
+  it('args: a value an option parses is read without the white space around it, as --duration is (QA: --seed " 3" was refused)', () => {
+    expect(parseCli(['run', '--seed', ' 3 '])).toMatchObject({ seed: 3 });
+    expect(parseCli(['sweep', '--seeds', '1..2', '--jobs', '2 '])).toMatchObject({ jobs: 2 });
+    expect(parseCli(['run', '--workers', ' 2'])).toMatchObject({ placement: { kind: 'workers', count: 2 } });
+    // Still refused inside: `3 4` is no seed.
+    expect(errorOf(() => parseCli(['run', '--seed', '3 4'])).message).toContain('got `3 4`');
+  });
+
   it('args: an unknown option names it and lists the valid ones', () => {
     const e = errorOf(() => parseCli(['run', '--frob']));
     expect(e.field).toBe('--frob');
