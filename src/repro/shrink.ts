@@ -44,6 +44,7 @@ import type { RunConfig } from '../model/scenario/run-config.js';
 import type { Workload } from '../model/scenario/workload.js';
 import { parseParams } from '../model/scenario/workload-params.js';
 import { assembleResult } from '../report/assemble-result.js';
+import { configDigestOf } from '../report/outcome-digest.js';
 import type { RunResult } from '../report/run-result.js';
 import { runRaw } from '../runtime/engine.js';
 import { ActorCrashError } from '../runtime/run-errors.js';
@@ -171,6 +172,15 @@ export async function shrinkFailure(
     throw new ConfigError('--budget', `Expected a whole number of runs from 1, got \`${options.budget}\``);
   }
   const where = options.where ?? 'shrink';
+  // A file whose configuration was edited (its configDigest is the run's) cannot be the failure it
+  // records: said before any run, as replay says it (QA: the edited seed's run came first, then
+  // only `Expected the failure to reproduce`).
+  if (file.configDigest !== undefined && configDigestOf(original) !== file.configDigest) {
+    throw new ConfigError(
+      where,
+      `Expected the configuration the run wrote (configDigest ${file.configDigest}), got one of digest ${configDigestOf(original)}: the file was edited (its seed, bug switches or parameters), so it no longer gives the run that failed; \`npusim replay\` of it says so too`,
+    );
+  }
   const want: Wanted = {
     rule: shrinkable(file, where).rule,
     liveness: file.exit.class === 'liveness',

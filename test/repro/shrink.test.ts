@@ -245,12 +245,24 @@ describe('shrink', () => {
   test('shrink: a file whose run no longer fails is refused with exit 2 (nothing to shrink)', async () => {
     const dir = testTempDir('npusim-shrink-');
     const { file } = await failure('tce-storm', 'unpin-before-kill');
-    const clean = { ...file, options: { ...file.options, bugs: [] } };
+    // Without its configDigest (a file from before 0.8.0 has none), the run is made and fails nothing.
+    const clean = { ...file, options: { ...file.options, bugs: [] }, configDigest: undefined };
     const path = join(dir, 'clean.json');
-    (await import('node:fs')).writeFileSync(path, JSON.stringify(clean));
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(path, JSON.stringify(clean));
     const r = await cli(['shrink', path, '--budget', '5']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/Expected the failure to reproduce before shrinking/);
+    // With it, the edit is said before any run, as replay says it (QA: the run came first, then
+    // only `Expected the failure to reproduce`).
+    const edited = join(dir, 'edited.json');
+    writeFileSync(edited, JSON.stringify({ ...file, options: { ...file.options, bugs: [] } }));
+    const e = await cli(['shrink', edited, '--budget', '5']);
+    expect(e.code).toBe(2);
+    expect(e.stderr).toContain(
+      `Expected the configuration the run wrote (configDigest ${file.configDigest}), got one of digest `,
+    );
+    expect(e.stderr).toContain('the file was edited (its seed, bug switches or parameters)');
   });
 });
 
@@ -576,10 +588,12 @@ describe('shrink: what must still fail, and a stop', () => {
       machine.planMachine(replayed),
       await runRaw(replayed, { host: 'inline' }),
     );
+    // Made by hand: no configDigest (that of the seeded run's configuration would call it edited).
     const file: FailureFile = {
       ...seeded,
       strategy: { kind: 'replay', choices: recorded.choices!.map((a) => encodeChoices(a)) },
       digest: result.digest,
+      configDigest: undefined,
     };
     const { config } = readFailureFile(JSON.stringify(file), 'f.json', registry);
     // Budget 4: the smaller topology is the third run; the choices (re-recorded on the machine
