@@ -281,10 +281,11 @@ describe('a replay Ctrl-C stops', () => {
   );
 
   test('a replay on threads that Ctrl-C stopped still writes its --trace, --report and --out, up to its stop, as `npusim run` does', async () => {
-    // A clean recording whose replay takes seconds; the signal goes at the replay's first
-    // progress line past tick 0.
+    // A clean recording whose replay takes seconds: a short one made 5 ms long (duration and
+    // reach alike, as above: recording 5 ms took most of this test's time); the signal goes at the
+    // replay's first progress line past tick 0.
     const dir = tmp();
-    const path = join(dir, 'long.json');
+    const short = join(dir, 'short.json');
     const made = await cli([
       'run',
       'stress',
@@ -292,11 +293,18 @@ describe('a replay Ctrl-C stops', () => {
       '--seed',
       '7',
       '--duration',
-      '5ms',
+      '30us',
       '--record',
-      path,
+      short,
     ]);
     expect(made.code, made.stderr).toBe(0);
+    const path = join(dir, 'long.json');
+    writeFileSync(
+      path,
+      readFileSync(short, 'utf8')
+        .replace('"durationTicks": 30000000,', '"durationTicks": 5000000000,')
+        .replace('"simulatedTicks": 30000000,', '"simulatedTicks": 5000000000,'),
+    );
     const [trace, report, out] = ['r.pftrace', 'r.html', 'r.json'].map((f) => join(dir, f));
     const r = await cliChild(
       ['replay', path, '--threads', '--trace', trace!, '--report', report!, '--out', out!],

@@ -129,7 +129,7 @@ describe('variants', () => {
   });
 
   test('a --bug the workload does not expose: its expectation is said to be for runs without it, in the result and beside `expected` (QA: NOT as expected read as a fault of the model)', async () => {
-    const args = ['run', 'multi-tenant', '--bug', 'single-flush', '--seed', '1', '--duration', '300us'];
+    const args = ['run', 'multi-tenant', '--bug', 'single-flush', '--seed', '1', '--duration', '50us'];
     const r = await cli([...args, '--inline', '--no-failure-file', '--json']);
     const result = JSON.parse(r.stdout) as RunResult;
     expect(result.expectation?.notExposed).toEqual(['single-flush']);
