@@ -52,6 +52,25 @@ async function interruptedRecording(
   return { path, file: JSON.parse(readFileSync(path, 'utf8')) as FailureFile };
 }
 
+/**
+ * A clean 30 us `stress` recording (made with `args`) made `ticks` long, duration and reach alike
+ * (a clean run's file says it reached its duration), so its replay runs for seconds without a
+ * recording that long having been made: its path.
+ */
+async function stretchedRecording(dir: string, args: readonly string[], ticks: number): Promise<string> {
+  const short = join(dir, 'short.json');
+  const made = await cli(['run', 'stress', ...args, '--duration', '30us', '--record', short]);
+  expect(made.code, made.stderr).toBe(0);
+  const long = join(dir, 'long.json');
+  writeFileSync(
+    long,
+    readFileSync(short, 'utf8')
+      .replace('"durationTicks": 30000000,', `"durationTicks": ${ticks},`)
+      .replace('"simulatedTicks": 30000000,', `"simulatedTicks": ${ticks},`),
+  );
+  return long;
+}
+
 describe('replay of a --record file of a run Ctrl-C stopped', () => {
   test('inline: the replay stops after the same events, reproduces the digest exactly and exits 0', async () => {
     // Stopped by SIGHUP (an SSH session closed), which the file does not tell from Ctrl-C: the
@@ -249,17 +268,7 @@ describe('a replay Ctrl-C stops', () => {
     async (_, host) => {
       // A short recording made 50 ms long (duration and reach alike: a clean run's file says it
       // reached its duration), so its replay is still running at its first progress line.
-      const dir = tmp();
-      const short = join(dir, 'short.json');
-      const made = await cli(['run', 'stress', host, '--seed', '1', '--duration', '30us', '--record', short]);
-      expect(made.code, made.stderr).toBe(0);
-      const long = join(dir, 'long.json');
-      writeFileSync(
-        long,
-        readFileSync(short, 'utf8')
-          .replace('"durationTicks": 30000000,', '"durationTicks": 50000000000,')
-          .replace('"simulatedTicks": 30000000,', '"simulatedTicks": 50000000000,'),
-      );
+      const long = await stretchedRecording(tmp(), [host, '--seed', '1'], 50_000_000_000);
       const r = await cliChild(['replay', long], {
         interruptOn: /% simulated \((?!0 ps )/,
         env: FAST_PROGRESS,
@@ -281,30 +290,11 @@ describe('a replay Ctrl-C stops', () => {
   );
 
   test('a replay on threads that Ctrl-C stopped still writes its --trace, --report and --out, up to its stop, as `npusim run` does', async () => {
-    // A clean recording whose replay takes seconds: a short one made 5 ms long (duration and
-    // reach alike, as above: recording 5 ms took most of this test's time); the signal goes at the
-    // replay's first progress line past tick 0.
+    // A clean recording whose replay takes seconds: a short one made 5 ms long (as above:
+    // recording 5 ms took most of this test's time); the signal goes at the replay's first
+    // progress line past tick 0.
     const dir = tmp();
-    const short = join(dir, 'short.json');
-    const made = await cli([
-      'run',
-      'stress',
-      '--inline',
-      '--seed',
-      '7',
-      '--duration',
-      '30us',
-      '--record',
-      short,
-    ]);
-    expect(made.code, made.stderr).toBe(0);
-    const path = join(dir, 'long.json');
-    writeFileSync(
-      path,
-      readFileSync(short, 'utf8')
-        .replace('"durationTicks": 30000000,', '"durationTicks": 5000000000,')
-        .replace('"simulatedTicks": 30000000,', '"simulatedTicks": 5000000000,'),
-    );
+    const path = await stretchedRecording(dir, ['--inline', '--seed', '7'], 5_000_000_000);
     const [trace, report, out] = ['r.pftrace', 'r.html', 'r.json'].map((f) => join(dir, f));
     const r = await cliChild(
       ['replay', path, '--threads', '--trace', trace!, '--report', report!, '--out', out!],
