@@ -61,8 +61,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     // NPUSIM_WORKLOAD_LOAD_TIMEOUT, whatever the workload (QA: only a module's load read it), and
     // a bad NPUSIM_PROGRESS_INTERVAL, read only once a run is under way.
     if ('outputs' in args) {
-      checkOutputFiles(args.outputs, undefined, inputFiles(args));
+      // Stdout first: `/dev/fd/1` with stdout sent to a file is that file, not a path with no
+      // storage (the output check's words for /dev/fd).
       checkNotStandardOutput(args.outputs, io.stdout);
+      checkOutputFiles(args.outputs, undefined, inputFiles(args));
       sayReplacedFiles(args.command, args.outputs, io);
     }
     sourceBundlesDir();

@@ -29,6 +29,12 @@ test('--out or --trace naming stdout (a pipe, or the file it is redirected to) i
   expect(redirected.code, redirected.stderr).toBe(2);
   expect(redirected.stderr).toContain(`got \`${file}\`, which is where the command prints its answer`);
   expect(readFileSync(file, 'utf8')).toBe('');
+  // /dev/fd/1 is that file too: said so, not as a path with no storage (/dev/fd's words).
+  const fd1 = await cliChild([...run, '--trace', '/dev/fd/1'], { stdoutTo: file });
+  expect(fd1.code, fd1.stderr).toBe(2);
+  expect(fd1.stderr).toContain(
+    "npusim: --trace: Expected a file other than the command's standard output, got `/dev/fd/1`",
+  );
 
   const discarded = await cliChild([...run, '--out', '/dev/null'], { stdoutTo: '/dev/null' });
   expect(discarded.code, discarded.stderr).toBe(0);
