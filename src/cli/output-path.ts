@@ -108,7 +108,11 @@ export function checkOutputFiles(
  * A character device that is no terminal (`/dev/null`, stdout sent there too) keeps nothing to
  * mix, so it passes.
  */
-export function checkNotStandardOutput(outputs: readonly OutputFile[], stdout: NodeJS.WritableStream): void {
+export function checkNotStandardOutput(
+  outputs: readonly OutputFile[],
+  stdout: NodeJS.WritableStream,
+  command: string,
+): void {
   if (stdout !== process.stdout) return;
   let out: ReturnType<typeof fstatSync>;
   try {
@@ -127,7 +131,8 @@ export function checkNotStandardOutput(outputs: readonly OutputFile[], stdout: N
     }
     if (st.dev !== out.dev || st.ino !== out.ino) continue;
     const instead =
-      o.option === '--out'
+      // shrink has no --json: its answer is the file (QA: the advice did not work there).
+      o.option === '--out' && command !== 'shrink'
         ? ' (for the result on standard output, use `--json` alone)'
         : ' (name a file, or send standard output elsewhere)';
     throw new ConfigError(

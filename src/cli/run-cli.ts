@@ -63,7 +63,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     if ('outputs' in args) {
       // Stdout first: `/dev/fd/1` with stdout sent to a file is that file, not a path with no
       // storage (the output check's words for /dev/fd).
-      checkNotStandardOutput(args.outputs, io.stdout);
+      checkNotStandardOutput(args.outputs, io.stdout, args.command);
       checkOutputFiles(args.outputs, undefined, inputFiles(args));
       sayReplacedFiles(args.command, args.outputs, io);
     }

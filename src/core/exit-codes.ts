@@ -38,7 +38,7 @@ export const EXIT_CODES = deepFreeze([
     code: 5,
     name: 'notReproduced',
     meaning:
-      'replay only: the run did not reproduce its file (another first finding, tick or digest): a file edited by hand (its seed, bug switches or parameters, which its `configDigest` catches, and then its last line says the file was edited; or its recorded outcome), a changed model, or a bug in npusim; its last line says which to suspect (a replay that reproduces exits as the run it replays did: 1 for a violation, 3, 4, or 0 for a clean recording)',
+      'replay only: the run did not reproduce its file (another first finding, tick, actors, addresses or digest): a file edited by hand (its seed, bug switches or parameters, which its `configDigest` catches, and then its last line says the file was edited; or its recorded outcome), a changed model, or a bug in npusim; its last line says which to suspect (a replay that reproduces exits as the run it replays did: 1 for a violation, 3, 4, or 0 for a clean recording)',
   },
   {
     code: 130,

@@ -14,7 +14,7 @@ import { expectationUnderBugs } from '../model/scenario/bug-expectation.js';
 import { bugsWithNothingToActOn } from '../model/scenario/bug-reach.js';
 import { premiseRunOf, premisesOf } from '../model/scenario/premises.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
-import { declaredBugs } from '../model/scenario/variant-bugs.js';
+import { declaredBugs, judgedBugs } from '../model/scenario/variant-bugs.js';
 import type { Variant, Workload } from '../model/scenario/workload.js';
 import type { MachinePlan } from '../runtime/machine-module.js';
 import type { RawRun } from '../runtime/raw-run.js';
@@ -122,7 +122,12 @@ export function asItsVariant(
     result.label = variant.name;
   } else if (
     config.variant === undefined &&
-    expectationUnderBugs(workload.expect, workload.exposes, config, runProcesses(config)) !== 'clean'
+    expectationUnderBugs(
+      workload.expect,
+      workload.exposes,
+      { bugs: judgedBugs(config), params: config.params },
+      runProcesses(config),
+    ) !== 'clean'
   ) {
     // A workload whose own run is declared to find rules is judged against them with or without
     // variants (QA: `expect` was judged only beside variants, and without them said nothing). The

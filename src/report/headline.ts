@@ -9,8 +9,7 @@ import { ZERO_SAMPLES } from '../model/actors/metric-names.js';
 import type { RuleName } from '../model/check/rule-names.js';
 import { expectationUnderBugs, exposedBugs } from '../model/scenario/bug-expectation.js';
 import type { RunProcesses } from '../model/scenario/bug-reach.js';
-import type { BugName } from '../model/scenario/bugs.js';
-import { PROFILES } from '../model/scenario/profiles.js';
+import { judgedBugs } from '../model/scenario/variant-bugs.js';
 import type { Expectation, HeadlineItem, Workload } from '../model/scenario/workload.js';
 import { cacheLookups } from './cache-lookups.js';
 import { formatTime } from './duration.js';
@@ -261,9 +260,7 @@ export function judgeExpectation(
   // --profile as-shipped` judged first-link, which found what as-shipped's host-atsd-ignores-lparid
   // is exposed for, against its plain `clean`, where `--bug host-atsd-ignores-lparid` met it).
   const typed = exposes === undefined ? [] : result.config.bugs.filter((b) => !ownBugs.includes(b));
-  const carried: readonly BugName[] =
-    exposes === undefined || result.config.profile === undefined ? [] : PROFILES[result.config.profile].bugs;
-  const bugs = [...new Set([...carried.filter((b) => !ownBugs.includes(b)), ...typed])];
+  const bugs = exposes === undefined ? [] : judgedBugs(result.config, ownBugs);
   // Without `exposes` (a library caller's judgement), the declaration alone. `processes`: the
   // run's, where the caller has its machine (model/actors/run-processes.ts; this module is also
   // `compare`'s, which loads no machine).

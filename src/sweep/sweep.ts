@@ -26,7 +26,7 @@ import { npusimVersion } from '../io/version.js';
 import { runProcesses } from '../model/actors/run-processes.js';
 import { expectationUnderBugs, exposedBugs } from '../model/scenario/bug-expectation.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
-import { callerBugs } from '../model/scenario/variant-bugs.js';
+import { declaredBugs, judgedBugs } from '../model/scenario/variant-bugs.js';
 import type { Workload } from '../model/scenario/workload.js';
 import { formatTime } from '../report/duration.js';
 import { shellWord } from '../report/reproduce-line.js';
@@ -183,7 +183,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepSummary> {
     // As each seed is judged (run-seed.ts): with the rules the workload exposes for an acting --bug
     // (QA: the summary said `clean: 3 of 3 seeds as expected` of seeds that each met stale-tce).
     // The variant's own switches are what its `expect` is declared for: not judged as --bug's.
-    const bugs = callerBugs(options.config.bugs, variant);
+    const bugs = judgedBugs(options.config, declaredBugs(variant));
     const expect = expectationUnderBugs(
       variant.expect,
       options.workload.exposes,

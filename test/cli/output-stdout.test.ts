@@ -39,3 +39,10 @@ test('--out or --trace naming stdout (a pipe, or the file it is redirected to) i
   const discarded = await cliChild([...run, '--out', '/dev/null'], { stdoutTo: '/dev/null' });
   expect(discarded.code, discarded.stderr).toBe(0);
 });
+
+test('shrink, which has no --json, is told to name a file (QA: it was told to use --json)', async () => {
+  const r = await cliChild(['shrink', 'no-such.json', '--out', '/dev/stdout']);
+  expect(r.code, r.stderr).toBe(2);
+  expect(r.stderr).toContain("npusim: --out: Expected a file other than the command's standard output");
+  expect(r.stderr).toContain('(name a file, or send standard output elsewhere)');
+});

@@ -33,3 +33,17 @@ test('first-link on --profile as-shipped is judged as under --bug host-atsd-igno
   // the declaration was made without.
   expect(profile.expectation).not.toHaveProperty('notExposed');
 });
+
+test("a sweep's summary states the expectation its seeds are judged by, the profile's switch included (QA: it printed `clean`)", async () => {
+  const r = await cli([
+    ...['sweep', 'guest-atsd', '--variant', 'first-link', '--profile', 'as-shipped', '--seeds', '1..1'],
+    ...['--duration', '100us', '--json', '--no-failure-file'],
+  ]);
+  const summary = JSON.parse(r.stdout) as { expectation: Record<string, unknown> };
+  expect(summary.expectation).toMatchObject({
+    variant: 'first-link',
+    expect: ['translation.stale-ats', 'isolation.dma'],
+    byBugs: ['host-atsd-ignores-lparid'],
+    met: 1,
+  });
+});

@@ -27,15 +27,6 @@ export function variantRunBugs(
 }
 
 /**
- * The switches of a run's `bugs` that the caller gave (not the variant's own): what the run's
- * expectation is judged under (bug-expectation.ts), since the variant declared what its own find.
- */
-export function callerBugs(bugs: readonly BugName[], variant: Pick<Variant, 'bugs'> | undefined): BugName[] {
-  const own: readonly BugName[] = variant?.bugs ?? [];
-  return bugs.filter((b) => !own.includes(b));
-}
-
-/**
  * The switches a variant's `expect` is declared for: its own `bugs` and those of the profile it
  * names (guest-atsd's `as-shipped`, declared to find what as-shipped's host-atsd-ignores-lparid
  * does). A run's other switches, the command's `--bug`s and those of the command's `--profile`,
@@ -44,4 +35,18 @@ export function callerBugs(bugs: readonly BugName[], variant: Pick<Variant, 'bug
 export function declaredBugs(variant: Pick<Variant, 'bugs' | 'profile'>): BugName[] {
   const carried: readonly BugName[] = variant.profile === undefined ? [] : PROFILES[variant.profile].bugs;
   return [...new Set([...variant.bugs, ...carried])];
+}
+
+/**
+ * The switches a run's expectation is judged under (bug-expectation.ts): those its profile carries
+ * and its `--bug`s, less `own`, those the declaration is for (declaredBugs). One reading for a
+ * run's verdict, a sweep's summary and the workload's own run (QA: a sweep on `--profile
+ * as-shipped` judged each seed by the wider expectation and printed the narrower).
+ */
+export function judgedBugs(
+  config: { bugs: readonly BugName[]; profile?: ProfileName },
+  own: readonly string[] = [],
+): BugName[] {
+  const carried: readonly BugName[] = config.profile === undefined ? [] : PROFILES[config.profile].bugs;
+  return [...new Set([...carried, ...config.bugs])].filter((b) => !own.includes(b));
 }
