@@ -7,7 +7,7 @@
  */
 import { EXIT } from '../core/exit-codes.js';
 import type { Workload } from '../model/scenario/workload.js';
-import { expectationText, unexpectedRulesText } from '../report/headline.js';
+import { expectationText, unexpectedRulesText, unexposedText } from '../report/headline.js';
 import type { ExpectationVerdict, RunResult } from '../report/run-result.js';
 import type { RunArgs } from './cli-args.js';
 import { type CliIo, sayText } from './cli-io.js';
@@ -58,10 +58,7 @@ export function sayOwnUnmet(result: RunResult, io: CliIo): void {
  */
 export function expectedText(verdict: ExpectationVerdict, workload: string): string {
   const others = unexpectedRulesText(verdict);
-  const not = verdict.notExposed ?? [];
-  const without =
-    not.length === 0
-      ? ''
-      : `, for runs without ${not.map((b) => `--bug ${b}`).join(' ')}, which ${workload} does not expose`;
+  const not = unexposedText(verdict.notExposed, workload);
+  const without = not === '' ? '' : `, ${not}`;
   return `expected ${expectationText(verdict.expect)}${without}${others === '' ? '' : `; ${others}`}`;
 }

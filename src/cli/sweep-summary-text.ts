@@ -4,7 +4,7 @@ import { EXIT, EXIT_CODES, worseExit } from '../core/exit-codes.js';
 import { fitLine, packedFields, TEXT_COLUMNS, textWidth } from '../core/wrap-text.js';
 import { MIN_RUNS } from '../report/compare-sets.js';
 import { formatTime } from '../report/duration.js';
-import { expectationText } from '../report/headline.js';
+import { expectationText, unexpectedRulesText, unexposedText } from '../report/headline.js';
 import { setValueText, shellWord } from '../report/reproduce-line.js';
 import { notRunText } from '../sweep/not-run.js';
 import { failingSeedsText, seedCount, seedsInShard, seedsText } from '../sweep/seeds.js';
@@ -281,13 +281,20 @@ export function summaryText(s: SweepSummary, pool: SweepPool | undefined, ending
     else out.push(`${counts};`, `    ${stopped}`);
   }
   // A variant sweep's seeds judged by what the variant expects, as `run` judges each (sweep-judge.ts).
+  // It says what a run's verdict says (own-verdict-line.ts): the --bug switches the expectation
+  // was declared without, and the rules the seeds found that it does not hold (QA: `0 of 2 seeds
+  // as expected` beside a by-rule table holding the expected rule said neither).
   const e = s.expectation;
-  if (e !== undefined && s.ran > 0)
+  if (e !== undefined && s.ran > 0) {
+    const without = unexposedText(e.notExposed, sw.workload);
+    const found = Object.fromEntries(Object.entries(s.byRule).map(([rule, t]) => [rule, t.seeds]));
+    const others = unexpectedRulesText({ expect: e.expect, found, met: e.met === s.ran });
     out.push(
       ...fitLine(
-        `  expected (${sweepJudgeText(e)}): ${expectationText(e.expect)}: ${e.met} of ${seedsCount(s.ran)} as expected${e.met < s.ran ? `, ${s.ran - e.met} NOT` : ''}`,
+        `  expected (${sweepJudgeText(e)}): ${expectationText(e.expect)}${without === '' ? '' : `, ${without}`}: ${e.met} of ${seedsCount(s.ran)} as expected${e.met < s.ran ? `, ${s.ran - e.met} NOT` : ''}${others === '' ? '' : `; ${others}`}`,
       ),
     );
+  }
   const rules = Object.entries(s.byRule);
   if (rules.length > 0) {
     const w = Math.max(4, ...rules.map(([r]) => r.length));

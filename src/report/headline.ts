@@ -7,7 +7,7 @@
 import { unitOfMetric } from '../metrics/histogram.js';
 import { ZERO_SAMPLES } from '../model/actors/metric-names.js';
 import type { RuleName } from '../model/check/rule-names.js';
-import { expectationUnderBugs, exposedBugs } from '../model/scenario/bug-expectation.js';
+import { expectationUnderBugs, exposedBugs, unexposedBugs } from '../model/scenario/bug-expectation.js';
 import type { RunProcesses } from '../model/scenario/bug-reach.js';
 import { judgedBugs } from '../model/scenario/variant-bugs.js';
 import type { Expectation, HeadlineItem, Workload } from '../model/scenario/workload.js';
@@ -283,7 +283,7 @@ export function judgeExpectation(
   // workload declares nothing for.
   // Those the command named: a profile's switch the workload does not expose is the profile's,
   // said with it (profile-policy.ts), not a `--bug` the declaration was made without.
-  const notExposed = exposes === undefined ? [] : typed.filter((b) => !exposes.some((x) => x.bug === b));
+  const notExposed = exposes === undefined ? [] : unexposedBugs(exposes, typed);
   return {
     expect,
     found,
@@ -321,6 +321,16 @@ export function unexpectedRulesText(verdict: ExpectationVerdict): string {
   if (others.length === 0) return '';
   const too = others.length < found.length ? ' too' : '';
   return `found ${others.join(', ')}${too}, which ${others.length === 1 ? 'is' : 'are'} not expected`;
+}
+
+/**
+ * `for runs without --bug X, which W does not expose`: said beside an expectation declared for
+ * runs without the switches `notExposed` names ('' where there are none), by a run's summary, its
+ * stderr and a sweep's summary alike (QA: a verdict that did not say it read as a fault of the model).
+ */
+export function unexposedText(notExposed: readonly string[] | undefined, workload: string): string {
+  if (notExposed === undefined || notExposed.length === 0) return '';
+  return `for runs without ${notExposed.map((b) => `--bug ${b}`).join(' ')}, which ${workload} does not expose`;
 }
 
 function countText(value: number, unit: 'count' | 'bytes', perSecond: boolean): string {

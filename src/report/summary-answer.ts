@@ -6,7 +6,7 @@ import { countText } from '../core/count-text.js';
 import { hangingLines } from '../core/wrap-text.js';
 import { formatTime } from './duration.js';
 import { firmwareVoid } from './firmware-void.js';
-import { expectationText, unexpectedRulesText, verdictText } from './headline.js';
+import { expectationText, unexpectedRulesText, unexposedText, verdictText } from './headline.js';
 import { type ExpectationVerdict, livenessTotal, type RunResult, violationTotal } from './run-result.js';
 import { fittedTables, type Style, table } from './summary-text.js';
 import { variantSetText } from './variant-set-text.js';
@@ -106,7 +106,7 @@ export function answerSection(result: RunResult, style: Style, columns?: number)
       ? table(rows, { indent: 2, rightAlign: [] })
       : fittedTables(rows, { indent: 2, columns })),
   );
-  const not = unexposedText(result);
+  const not = unexposedTextOf(result);
   out.push(
     ...rateLegend(runs.flatMap((r) => r.headline)),
     ...expectedByBugs(runs, wrap),
@@ -261,7 +261,7 @@ function missedBy(verdict: ExpectationVerdict, status: RunResult['status']): str
 function ownName(result: RunResult): string {
   // A switch the workload does not expose is said either way: the same run made with
   // `--variant NAME --bug X` said it, and made with the variant's own `--bug` too did not (QA).
-  const not = unexposedText(result);
+  const not = unexposedTextOf(result);
   if (result.sameAsVariant !== undefined) {
     const same = `variant ${result.sameAsVariant.name}, this run: ${result.sameAsVariant.by}`;
     return not === undefined ? same : `${same}, ${not}`;
@@ -281,10 +281,9 @@ function ownName(result: RunResult): string {
  * that expectation was declared for runs without them, so a run they make fail reads `NOT as
  * expected` for a switch nothing declared (QA: it read as a fault of the model).
  */
-function unexposedText(result: RunResult): string | undefined {
-  const not = result.expectation?.notExposed ?? [];
-  if (not.length === 0) return undefined;
-  return `for runs without ${not.map((b) => `--bug ${b}`).join(' ')}, which ${result.workload} does not expose`;
+function unexposedTextOf(result: RunResult): string | undefined {
+  const text = unexposedText(result.expectation?.notExposed, result.workload);
+  return text === '' ? undefined : text;
 }
 
 /**

@@ -246,6 +246,7 @@ const sweepExpectation = z.strictObject({
   by: z.string().optional(),
   expect: z.union([z.literal('clean'), z.array(z.string())]),
   byBugs: z.array(z.string()).optional(),
+  notExposed: z.array(z.string()).optional(),
   met: whole,
 });
 

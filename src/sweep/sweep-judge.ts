@@ -22,6 +22,12 @@ export interface SweepExpectation extends SweepJudge {
   expect: Expectation;
   /** The --bug switches whose exposed rules `expect` holds (model/scenario/bug-expectation.ts). */
   byBugs?: string[];
+  /**
+   * The sweep's --bug switches its workload exposes nothing for: `expect` is declared for runs
+   * without them (headline.ts `unexposedText`). Absent where there are none, and in summaries
+   * written before it.
+   */
+  notExposed?: string[];
   /** Seeds whose run found what the variant expects (a crashed or stopped seed never does). */
   met: number;
 }

@@ -24,7 +24,7 @@ import { gotText } from '../core/shown-text.js';
 import { makeDirectory } from '../io/make-directory.js';
 import { npusimVersion } from '../io/version.js';
 import { runProcesses } from '../model/actors/run-processes.js';
-import { expectationUnderBugs, exposedBugs } from '../model/scenario/bug-expectation.js';
+import { expectationUnderBugs, exposedBugs, unexposedBugs } from '../model/scenario/bug-expectation.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import { declaredBugs, judgedBugs } from '../model/scenario/variant-bugs.js';
 import type { Workload } from '../model/scenario/workload.js';
@@ -183,7 +183,8 @@ export async function runSweep(options: SweepOptions): Promise<SweepSummary> {
     // As each seed is judged (run-seed.ts): with the rules the workload exposes for an acting --bug
     // (QA: the summary said `clean: 3 of 3 seeds as expected` of seeds that each met stale-tce).
     // The variant's own switches are what its `expect` is declared for: not judged as --bug's.
-    const bugs = judgedBugs(options.config, declaredBugs(variant));
+    const own = declaredBugs(variant);
+    const bugs = judgedBugs(options.config, own);
     const expect = expectationUnderBugs(
       variant.expect,
       options.workload.exposes,
@@ -191,7 +192,17 @@ export async function runSweep(options: SweepOptions): Promise<SweepSummary> {
       runProcesses(options.config),
     );
     const byBugs = exposedBugs(options.workload.exposes, bugs);
-    summary.expectation = { ...judgeAs, expect, ...(expect === variant.expect ? {} : { byBugs }), met: 0 };
+    // Its --bug switches the workload exposes nothing for (a profile's are the profile's), as a
+    // run's verdict names them (headline.ts): the seeds' expectation was declared without them.
+    const typed = options.config.bugs.filter((b) => !own.includes(b));
+    const notExposed = unexposedBugs(options.workload.exposes, typed);
+    summary.expectation = {
+      ...judgeAs,
+      expect,
+      ...(expect === variant.expect ? {} : { byBugs }),
+      ...(notExposed.length === 0 ? {} : { notExposed }),
+      met: 0,
+    };
   }
   if (options.failuresDir !== undefined) makeDirectory(options.failuresDir);
   // Every seed that runs writes its result there, so the directory is made now, with its parents.

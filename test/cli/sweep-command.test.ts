@@ -1128,6 +1128,28 @@ describe('a sweep that is a variant', () => {
     );
   });
 
+  test('a variant sweep with a --bug its workload does not expose says so, and the rules found beyond its expectation, as `run` does (QA)', async () => {
+    const args = ['sweep', 'multi-tenant', '--variant', 'per-gpu', '--bug', 'single-flush'];
+    const rest = ['--seeds', '1..2', '--duration', '50us', '--jobs', '1', '--no-failure-file'];
+    const r = await cli([...args, ...rest, '--json']);
+    expect(r.code, r.stderr).toBe(1);
+    const s = JSON.parse(r.stdout) as SweepSummary;
+    expect(s.expectation).toEqual({
+      variant: 'per-gpu',
+      expect: ['isolation.peer'],
+      notExposed: ['single-flush'],
+      met: 0,
+    });
+    // The seeds found the expected rule and others: each named as not expected, with "too".
+    const beyond = Object.keys(s.byRule).filter((rule) => rule !== 'isolation.peer');
+    expect(Object.keys(s.byRule)).toContain('isolation.peer');
+    expect(beyond.length).toBeGreaterThan(0);
+    const text = await cli([...args, ...rest]);
+    expect(unwrapped(text.stdout, 4)).toContain(
+      `  expected (variant per-gpu): isolation.peer, for runs without --bug single-flush, which multi-tenant does not expose: 0 of 2 seeds as expected, 2 NOT; found ${beyond.sort().join(', ')} too, which ${beyond.length === 1 ? 'is' : 'are'} not expected\n`,
+    );
+  });
+
   test('a variant sweep text says the seeds that missed; shards merge their verdicts', () => {
     const expectation: NonNullable<SweepSummary['expectation']> = {
       variant: 'per-gpu',

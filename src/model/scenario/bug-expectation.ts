@@ -40,3 +40,11 @@ export function expectationUnderBugs(
 export function exposedBugs(exposes: Workload['exposes'], bugs: readonly BugName[]): BugName[] {
   return (exposes ?? []).filter((e) => bugs.includes(e.bug)).map((e) => e.bug);
 }
+
+/**
+ * The run's `--bug` switches the workload exposes nothing for: its expectation was declared for
+ * runs without them, which a verdict says beside it (a run's and a sweep's: headline.ts).
+ */
+export function unexposedBugs(exposes: Workload['exposes'], bugs: readonly BugName[]): BugName[] {
+  return bugs.filter((b) => !(exposes ?? []).some((x) => x.bug === b));
+}
