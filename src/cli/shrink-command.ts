@@ -35,6 +35,7 @@ import { livenessFindingText } from '../repro/liveness-text.js';
 import { loadRecordedFile } from '../repro/recorded-workload.js';
 import { hostChange, scenarioChanges } from '../repro/scenario-changes.js';
 import {
+  checkConfigUnedited,
   type LivenessFinding,
   type Measures,
   type ShrinkOutcome,
@@ -72,6 +73,7 @@ export async function shrinkCommand(args: ShrinkArgs, io: CliIo): Promise<number
     await loadRecordedFile(text, args.file),
   );
   const first = shrinkable(file, args.file);
+  checkConfigUnedited(file, config, args.file);
   const budget = args.budget ?? DEFAULT_SHRINK_BUDGET;
   // Ctrl-C (or SIGTERM) ends the shrink after the candidate in progress, with the best so far
   // written as at the end of the budget, and exit 130; a second quits at once.

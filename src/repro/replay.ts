@@ -45,7 +45,7 @@ import {
   type ShrinkMark,
 } from './failure-file.js';
 import { checkTakeLogsEnd, readFailureFile } from './failure-file-read.js';
-import { crashFinding, firstFinding } from './first-finding.js';
+import { crashFinding, findingMismatches, firstFinding } from './first-finding.js';
 import type { HistoryLine } from './history.js';
 import { historyFor, stuckHistoryFor } from './history-runs.js';
 import type { LivenessFinding } from './liveness-text.js';
@@ -543,40 +543,6 @@ function notComparedReason(file: FailureFile, host: ReplayHost): string {
   return file.options.host === 'threaded'
     ? 'the recorded run was interrupted on threads, where each worker stops at its own event, so no replay can stop where it did and its digest cannot be compared'
     : `the recorded run was interrupted inline, and only an inline replay stops after the same events (this one ran ${host}), so its digest cannot be compared`;
-}
-
-/** The recorded first finding against the replay's; `soFar`: both are what a stopped run had found. */
-function findingMismatches(
-  want: FirstFinding | null,
-  found: FirstFinding | undefined,
-  soFar: boolean,
-): string[] {
-  const clean = soFar ? 'a run clean up to its stop' : 'a clean run';
-  if (want === null)
-    return found === undefined ? [] : [`expected ${clean}, got ${found.rule} at tick ${found.tick}`];
-  if (found === undefined) return [`expected ${want.rule} at tick ${want.tick}, got ${clean}`];
-  const mismatches: string[] = [];
-  if (found.rule !== want.rule) mismatches.push(`expected rule ${want.rule}, got ${found.rule}`);
-  if (found.tick !== want.tick)
-    mismatches.push(`expected the finding at tick ${want.tick}, got tick ${found.tick}`);
-  if (want.rule === 'crash') {
-    if (found.actors[0] !== want.actors[0])
-      mismatches.push(`expected actor ${want.actors[0]} to crash, got ${found.actors[0]}`);
-    return mismatches;
-  }
-  // The finding's actors and addresses are the run's as much as its rule and tick (the digest
-  // hashes them): a file whose recorded ones were edited was said to reproduce (QA).
-  const list = (xs: readonly (string | number)[], hex = false) =>
-    xs.length === 0
-      ? 'none'
-      : xs.map((x) => (hex && typeof x === 'number' ? `0x${x.toString(16)}` : String(x))).join(', ');
-  if (list(found.actors) !== list(want.actors))
-    mismatches.push(`expected the finding's actors ${list(want.actors)}, got ${list(found.actors)}`);
-  if (list(found.addresses, true) !== list(want.addresses, true))
-    mismatches.push(
-      `expected the finding's addresses ${list(want.addresses, true)}, got ${list(found.addresses, true)}`,
-    );
-  return mismatches;
 }
 
 /**

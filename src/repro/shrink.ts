@@ -56,7 +56,13 @@ import {
   recordsInterruptedRun,
   type ShrinkMark,
 } from './failure-file.js';
-import { crashFinding, exitClassOf, firstFinding } from './first-finding.js';
+import {
+  crashFinding,
+  exitClassOf,
+  findingMismatches,
+  firstFinding,
+  partyMismatches,
+} from './first-finding.js';
 import type { LivenessFinding } from './liveness-text.js';
 import { scenarioPasses } from './scenario-passes.js';
 import { shrunkOptions } from './shrunk-options.js';
@@ -162,6 +168,21 @@ export function shrinkable(file: FailureFile, where: string): FirstFinding {
   return file.first;
 }
 
+/**
+ * A file whose configuration was edited (its configDigest is the run's) cannot be the failure it
+ * records: said before any run, as replay says it (QA: the edited seed's run came first, then
+ * only `Expected the failure to reproduce`). The command asks it before its opening line too (QA:
+ * `shrinking FILE` was printed above the refusal).
+ */
+export function checkConfigUnedited(file: FailureFile, original: RunConfig, where: string): void {
+  if (file.configDigest !== undefined && configDigestOf(original) !== file.configDigest) {
+    throw new ConfigError(
+      where,
+      `Expected the configuration the run wrote (configDigest ${file.configDigest}), got one of digest ${configDigestOf(original)}: the file was edited (its seed, bug switches or parameters), so it no longer gives the run that failed; \`npusim replay\` of it says so too`,
+    );
+  }
+}
+
 export async function shrinkFailure(
   file: FailureFile,
   original: RunConfig,
@@ -172,15 +193,7 @@ export async function shrinkFailure(
     throw new ConfigError('--budget', `Expected a whole number of runs from 1, got \`${options.budget}\``);
   }
   const where = options.where ?? 'shrink';
-  // A file whose configuration was edited (its configDigest is the run's) cannot be the failure it
-  // records: said before any run, as replay says it (QA: the edited seed's run came first, then
-  // only `Expected the failure to reproduce`).
-  if (file.configDigest !== undefined && configDigestOf(original) !== file.configDigest) {
-    throw new ConfigError(
-      where,
-      `Expected the configuration the run wrote (configDigest ${file.configDigest}), got one of digest ${configDigestOf(original)}: the file was edited (its seed, bug switches or parameters), so it no longer gives the run that failed; \`npusim replay\` of it says so too`,
-    );
-  }
+  checkConfigUnedited(file, original, where);
   const want: Wanted = {
     rule: shrinkable(file, where).rule,
     liveness: file.exit.class === 'liveness',
@@ -289,19 +302,15 @@ function checkReproduced(file: FailureFile, start: Trial, where: string): void {
   const got = start.first;
   const digest = start.result?.digest;
   const compareDigest = want.rule !== 'crash' && !recordsInterruptedRun(file);
-  if (
-    got.rule === want.rule &&
-    got.tick === want.tick &&
-    (want.rule !== 'crash' || got.actors[0] === want.actors[0]) &&
-    (!compareDigest || digest === file.digest)
-  ) {
-    return;
-  }
+  // As replay judges it (first-finding.ts): the rule, tick, actors and addresses.
+  const same = findingMismatches(want, got, recordsInterruptedRun(file)).length === 0;
+  if (same && (!compareDigest || digest === file.digest)) return;
   const what = (f: FirstFinding, d: string | undefined) =>
     `${f.rule === 'crash' ? `a crash of ${f.actors[0]}` : f.rule} at tick ${f.tick}${compareDigest && d !== undefined ? `, digest ${d}` : ''}`;
+  const parties = want.rule === 'crash' ? [] : partyMismatches(want, got);
   throw new ConfigError(
     where,
-    `Expected the failure to reproduce before shrinking (${what(want, file.digest)}), got ${what(got, digest)}: \`npusim replay\` of the file says how it differs`,
+    `Expected the failure to reproduce before shrinking (${what(want, file.digest)}), got ${what(got, digest)}${parties.length === 0 ? '' : ` (${parties.join('; ')})`}: \`npusim replay\` of the file says how it differs`,
   );
 }
 

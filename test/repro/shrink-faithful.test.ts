@@ -94,6 +94,15 @@ describe('shrink: from the file’s own run, to a file that replays', () => {
         'm',
       ),
     );
+    // The same run, its recorded finding's actors edited: replay says it does not reproduce, and
+    // so does shrink, naming them (QA: the file was shrunk).
+    const actors = ['gpu5'];
+    writeFileSync(path, JSON.stringify({ ...file, first: { ...file.first, actors } }));
+    const edited = await cli(['shrink', path, '--budget', '3', '--out', `${path}.s.json`]);
+    expect(edited.code).toBe(2);
+    expect(edited.stderr).toContain(
+      `(expected the finding's actors gpu5, got ${file.first!.actors.join(', ')}): \`npusim replay\` of the file says how it differs`,
+    );
   });
 
   test('a crash: no count of events is made up, in the table or in the shrunk file', async () => {

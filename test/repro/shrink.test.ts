@@ -263,6 +263,8 @@ describe('shrink', () => {
       `Expected the configuration the run wrote (configDigest ${file.configDigest}), got one of digest `,
     );
     expect(e.stderr).toContain('the file was edited (its seed, bug switches or parameters)');
+    // Refused before the opening line, which would say a shrink began (QA).
+    expect(e.stderr).not.toContain('npusim: shrinking');
   });
 });
 
