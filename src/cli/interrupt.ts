@@ -49,9 +49,7 @@ export class Interrupt {
       if (this.saidClosing) return;
       this.saidClosing = true;
       // Nothing was cut short by it: every output was written, or failed by itself and was said.
-      this.io.stderr.write(
-        `${this.lead()}npusim: ${signalWord(signal)} came as the command ended: it cut nothing short\n`,
-      );
+      this.io.stderr.write(`${this.lead()}${endedText(signal)}`);
       return;
     }
     if (this.stopped) {
@@ -121,10 +119,31 @@ export class Interrupt {
     // Output still on its way to a slow reader: signals stay held from here to the process's end
     // (holdSignalsWhileFlushing), with no gap while the command's last steps run (a worker's
     // termination took long enough for a signal to meet Node's default action and cut the output).
+    // In the npusim process itself (main.ts: heldToProcessEnd), always: the process's last steps
+    // (a worker's termination, the exit grace) took long enough for a signal to meet Node's
+    // default action and turn a finished run's exit code into 130 or 143, saying nothing (QA).
     const unwritten = (): number => unwrittenBytes(this.io.stdout) + unwrittenBytes(this.io.stderr);
-    if (unwritten() > 0) holdSignalsWhileFlushing(this.io.stderr, unwritten);
+    if (unwritten() > 0 || heldToProcessEnd)
+      holdSignalsWhileFlushing(this.io.stderr, unwritten, this.saidClosing);
     this.dispose();
   }
+}
+
+/** `npusim: Ctrl-C came as the command ended: it cut nothing short`, said once. */
+function endedText(signal: NodeJS.Signals): string {
+  return `npusim: ${signalWord(signal)} came as the command ended: it cut nothing short\n`;
+}
+
+/** Set by the npusim process (main.ts): the signals are held from a command's close to its exit. */
+let heldToProcessEnd = false;
+
+/**
+ * The npusim process asks this at its start: a command's signals are held from its close until the
+ * process ends (holdSignalsWhileFlushing), not only where output is still on its way. A library
+ * caller's process or a test's, running commands in-process, keeps its own signal handling.
+ */
+export function holdSignalsToProcessEnd(on = true): void {
+  heldToProcessEnd = on;
 }
 
 /**
@@ -146,13 +165,25 @@ let holding: ((signal: NodeJS.Signals) => void) | undefined;
  * 65536 bytes of a run's result, exit 130). So, from the command's close (or, for a command with
  * no Interrupt, main.ts endOnceFlushed) until the process ends, a first signal says the output is
  * being finished and changes nothing; a second (not the same request: SAME_REQUEST_MS) exits at
- * once with 130, saying how much was left unwritten.
+ * once with 130, saying how much was left unwritten. With everything written, a signal is said
+ * once (unless `said`, the command's own Interrupt already said it) and changes nothing: the exit
+ * code stays the command's, the process ending within its grace (main.ts).
  */
-export function holdSignalsWhileFlushing(stderr: NodeJS.WritableStream, unwritten: () => number): void {
+export function holdSignalsWhileFlushing(
+  stderr: NodeJS.WritableStream,
+  unwritten: () => number,
+  said = false,
+): void {
   if (holding !== undefined) return;
   let firstAt: number | undefined;
+  let saidEnded = said;
   const onSignal = (signal: NodeJS.Signals): void => {
     const now = performance.now();
+    if (unwritten() === 0 && firstAt === undefined) {
+      if (!saidEnded) stderr.write(endedText(signal));
+      saidEnded = true;
+      return;
+    }
     if (firstAt === undefined) {
       firstAt = now;
       stderr.write(

@@ -21,7 +21,7 @@ import {
 } from '../runtime/workload-imports.js';
 import { claimedByLoad, EXIT_REFUSED, keepExitGuarded, nodeExit } from '../runtime/workload-load-guard.js';
 import { descriptorLimitText } from './descriptor-limit.js';
-import { holdSignalsWhileFlushing, unwrittenBytes } from './interrupt.js';
+import { holdSignalsToProcessEnd, holdSignalsWhileFlushing, unwrittenBytes } from './interrupt.js';
 import { takeDownBar } from './live-bar.js';
 
 let settled = false;
@@ -111,6 +111,10 @@ process.on('uncaughtException', (error: unknown, origin: string) => {
   exit(EXIT.crash);
 });
 
+// From a command's close to the process's end, signals are held (interrupt.ts): none meets Node's
+// default action once the command's outcome is decided.
+holdSignalsToProcessEnd();
+
 // The commands are loaded here, not imported above: a static import that failed (EMFILE under a
 // low `ulimit -n`: Node opens a command's modules at once) ended the process in Node's own words,
 // a stack trace and exit 1, which means a violation found (QA), before any of this file ran.
@@ -156,14 +160,16 @@ const EXIT_GRACE_MS = 100;
  * run, sweep and replay). So, once both streams have flushed (a write's callback: a pipe's reader
  * gets every byte, never a cut result), an unref'd timer calls process.exit. Unref'd, it holds
  * nothing open itself: a process with nothing left open ends the ordinary way before it fires.
- * A command's own signal handlers (interrupt.ts) are gone by now; while output is still on its way
- * to a slow reader, a signal is held (holdSignalsWhileFlushing), not left to end the process with
- * the output cut.
+ * A command's own signal handlers (interrupt.ts) handed over to the held ones at its close; from
+ * here to the end a signal is held (holdSignalsWhileFlushing): said, the exit code left the
+ * command's, or while output is still on its way to a slow reader, not left to cut it.
  */
 function endOnceFlushed(code: number): void {
   process.exitCode = outputLost ? worseExit(code, EXIT.usage) : code;
   const unwritten = (): number => unwrittenBytes(process.stdout) + unwrittenBytes(process.stderr);
-  if (unwritten() > 0) holdSignalsWhileFlushing(process.stderr, unwritten);
+  // Held whether or not output is still on its way: a signal in the grace below met Node's
+  // default action and ended a finished run with 130 or 143 (QA: SIGTERM at a batch job's end).
+  holdSignalsWhileFlushing(process.stderr, unwritten);
   let waiting = 2;
   const flushed = (): void => {
     waiting -= 1;

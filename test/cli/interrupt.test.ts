@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import type { CliIo } from '../../src/cli/cli-io.js';
 import {
+  holdSignalsToProcessEnd,
   holdSignalsWhileFlushing,
   Interrupt,
   releaseHeldSignals,
@@ -30,6 +31,7 @@ const opened: Interrupt[] = [];
 afterEach(() => {
   for (const i of opened.splice(0)) i.dispose();
   releaseHeldSignals();
+  holdSignalsToProcessEnd(false);
   vi.restoreAllMocks();
 });
 
@@ -174,6 +176,27 @@ describe('interrupt', () => {
     holdSignalsWhileFlushing(io().stderr, () => 1);
     holdSignalsWhileFlushing(io().stderr, () => 1);
     expect(process.listenerCount('SIGINT')).toBe(before + 1);
+  });
+
+  test('in the npusim process, a command that closes with everything written holds the signals to its end: one is said once, and none exits (QA: SIGTERM in the exit grace turned exit 1 into 143)', async () => {
+    holdSignalsToProcessEnd();
+    const out = io();
+    await new Interrupt(out).close();
+    expect(signalsHeld()).toBe(true);
+    const exit = vi.spyOn(process, 'exit').mockImplementation((() => undefined) as never);
+    const now = vi.spyOn(performance, 'now').mockReturnValue(1_000);
+    process.emit('SIGTERM', 'SIGTERM');
+    now.mockReturnValue(2_000);
+    process.emit('SIGINT', 'SIGINT');
+    expect(exit).not.toHaveBeenCalled();
+    expect(out.err).toEqual(['npusim: SIGTERM came as the command ended: it cut nothing short\n']);
+  });
+
+  test('held after the command already said a signal came as it ended: not said again', () => {
+    const out = io();
+    holdSignalsWhileFlushing(out.stderr, () => 0, true);
+    process.emit('SIGINT', 'SIGINT');
+    expect(out.err).toEqual([]);
   });
 
   test('a signal before the run starts stops it as soon as it is tracked; dispose removes every listener', () => {
