@@ -252,7 +252,7 @@ async function reportRun(
       result.expectation = judgeExpectation(
         workload.expect,
         result,
-        workload.exposes,
+        workload.exposes ?? [],
         runProcesses(result.config),
       );
       result.label = workload.label ?? 'as declared';

@@ -321,7 +321,7 @@ export async function runVariants(
     const expectation = judgeExpectation(
       v.expect,
       result,
-      workload.exposes,
+      workload.exposes ?? [],
       runProcesses(result.config),
       declaredBugs(v),
     );

@@ -83,7 +83,7 @@ export function asMatchedVariant(
   result.expectation = judgeExpectation(
     variant.expect,
     result,
-    exposes,
+    exposes ?? [],
     runProcesses(result.config),
     declaredBugs(variant),
   );
@@ -113,7 +113,7 @@ export function asItsVariant(
     result.expectation = judgeExpectation(
       variant.expect,
       result,
-      workload.exposes,
+      workload.exposes ?? [],
       runProcesses(config),
       declaredBugs(variant),
     );
@@ -133,7 +133,12 @@ export function asItsVariant(
     // variants (QA: `expect` was judged only beside variants, and without them said nothing). The
     // default, clean, is every run's: judged only in a table of variants (run-command.ts).
     // So is one whose --bug switch the workload exposes: expected to find that switch's rules.
-    result.expectation = judgeExpectation(workload.expect, result, workload.exposes, runProcesses(config));
+    result.expectation = judgeExpectation(
+      workload.expect,
+      result,
+      workload.exposes ?? [],
+      runProcesses(config),
+    );
   }
   return result;
 }

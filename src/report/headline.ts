@@ -247,6 +247,9 @@ export function alignHeadlines(
  * A switch the run's profile carries counts as a `--bug` does. `ownBugs`: the switches the
  * declaration itself is for (a variant's `bugs` and its own profile's: declaredBugs), which are in
  * the run but are no `--bug` of the command's: its `expect` already says what they find.
+ * A workload that declares no `exposes` is passed as exposing none (`[]`): its expectation too
+ * is for runs without each `--bug`, and says so (QA: the note was missing where `exposes` was
+ * left out, and present with `exposes: []`); `undefined` means no workload at hand.
  */
 export function judgeExpectation(
   declared: Expectation,

@@ -281,7 +281,7 @@ function expectationMet(task: SeedTask, result: RunResult): { expectationMet?: b
     expectationMet: judgeExpectation(
       variant.expect,
       result,
-      task.workload.exposes,
+      task.workload.exposes ?? [],
       runProcesses(result.config),
       declaredBugs(variant),
     ).met,

@@ -77,6 +77,8 @@ test("README's release-between-flushes with two registers is as expected; a run 
         name,
         description: 'the early release alone declared',
         expect: ['order.atsd-released-early'],
+        // Exposed, so the verdict is about the rules found, not about a switch it does not expose.
+        exposes: [{ bug: 'release-between-flushes', rules: ['order.atsd-released-early'] }],
         params: { ...params, durationTicks: 60_000_000 },
         variants,
       }),

@@ -153,6 +153,15 @@ describe('variants', () => {
     expect(unwrapped(alone.stderr, 8)).toContain(
       'npusim: variant first-link: violation, NOT as expected (expected clean, for runs without --bug single-flush, which guest-atsd does not expose)\n',
     );
+    // A workload that declares no `exposes` at all exposes none: said so too (QA: only where it
+    // declared `exposes: []`).
+    const none = await cli([
+      ...['run', 'p2p-allreduce', '--bug', 'single-flush', '--seed', '1', '--duration', '30us'],
+      ...['--inline', '--no-failure-file', '--json'],
+    ]);
+    const noneResult = JSON.parse(none.stdout) as RunResult;
+    expect(noneResult.expectation?.notExposed).toEqual(['single-flush']);
+    expect(noneResult.variants?.map((v) => v.expectation.notExposed)).toEqual([['single-flush']]);
     // An exposed switch is not said so, even where it leaves the declaration as it was.
     const exposed = await cli([
       ...['run', 'tce-storm', '--variant', 'as-shipped', '--bug', 'tce-kill-no-advance', '--seed', '1'],
