@@ -10,9 +10,10 @@
  * `--record` path is the user's to overwrite.
  */
 
+import { shellWord } from '../core/shell-word.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import type { Workload } from '../model/scenario/workload.js';
-import { shellWord, workersWords } from '../report/reproduce-line.js';
+import { workersWords } from '../report/reproduce-line.js';
 import type { RunResult } from '../report/run-result.js';
 import {
   buildFailureFile,

@@ -12,6 +12,7 @@
 import { countText } from '../core/count-text.js';
 import { ConfigError } from '../core/errors.js';
 import { EXIT, worseExit } from '../core/exit-codes.js';
+import { shellWord } from '../core/shell-word.js';
 import { runProcesses } from '../model/actors/run-processes.js';
 import { carriedBugs } from '../model/scenario/carried-bugs.js';
 import { matchedVariant, overridesText } from '../model/scenario/matched-variant.js';
@@ -26,7 +27,6 @@ import { applySets } from '../model/scenario/workload-params.js';
 import { failedRunResult } from '../report/assemble-result.js';
 import { describedResult } from '../report/described-result.js';
 import { judgeExpectation } from '../report/headline.js';
-import { shellWord } from '../report/reproduce-line.js';
 import { type RunResult, type VariantResult, violationTotal } from '../report/run-result.js';
 import { variantSetText } from '../report/variant-set-text.js';
 import { pctLine, preparePct } from '../repro/pct-setup.js';

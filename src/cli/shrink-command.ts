@@ -12,6 +12,7 @@ import { ConfigError } from '../core/errors.js';
 import { EXIT } from '../core/exit-codes.js';
 import { npusimFileKind } from '../core/npusim-files.js';
 import { withoutBom } from '../core/parse-json.js';
+import { shellWord } from '../core/shell-word.js';
 import {
   ARROW_BREAK,
   FIELD_BREAK,
@@ -27,7 +28,6 @@ import { DEFAULT_PROFILE } from '../model/scenario/profiles.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import type { Workload } from '../model/scenario/workload.js';
 import { formatTime } from '../report/duration.js';
-import { shellWord } from '../report/reproduce-line.js';
 import { type FailureFile, type FirstFinding, failureFileName } from '../repro/failure-file.js';
 import { readFailureFile } from '../repro/failure-file-read.js';
 import { freeFailurePath } from '../repro/keep-failure-file.js';

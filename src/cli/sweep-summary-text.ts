@@ -1,11 +1,12 @@
 import { dirname } from 'node:path';
 import { plural } from '../core/count-text.js';
 import { EXIT, EXIT_CODES, worseExit } from '../core/exit-codes.js';
+import { shellWord } from '../core/shell-word.js';
 import { fitLine, packedFields, TEXT_COLUMNS, textWidth } from '../core/wrap-text.js';
 import { MIN_RUNS } from '../report/compare-sets.js';
 import { formatTime } from '../report/duration.js';
 import { expectationText, unexpectedRulesText, unexposedText } from '../report/headline.js';
-import { setValueText, shellWord } from '../report/reproduce-line.js';
+import { setValueText } from '../report/reproduce-line.js';
 import { notRunText } from '../sweep/not-run.js';
 import { failingSeedsText, seedCount, seedsInShard, seedsText } from '../sweep/seeds.js';
 import {

@@ -34,6 +34,7 @@
  */
 import jstat from 'jstat';
 import { ConfigError } from '../core/errors.js';
+import { shellWord } from '../core/shell-word.js';
 import {
   type Comparison,
   compareResults,
@@ -43,7 +44,6 @@ import {
 } from './compare-results.js';
 import { type CompareRow, judged, NOISE_SIGMAS, notJudged } from './compare-row.js';
 import { formatTime } from './duration.js';
-import { shellWord } from './reproduce-line.js';
 import { figuresPastStop, type RunResult } from './run-result.js';
 import { mixedHosts, setHostText } from './set-host-text.js';
 

@@ -8,6 +8,8 @@
  * by `--set` is not also given by its own option: `run` refuses a parameter given both ways
  * (cli/scenario-config.ts), so such a line would not run at all.
  */
+
+import { shellWord } from '../core/shell-word.js';
 import type { StrategySpec } from '../model/choice/strategy.js';
 import { OPTION_OF_PARAM, type ParamWithOption, type RunConfig } from '../model/scenario/run-config.js';
 import { formatDuration } from './duration.js';
@@ -111,10 +113,4 @@ export function setValueText(value: unknown): string {
     }
   }
   return JSON.stringify(value);
-}
-
-/** A word a POSIX shell passes through unchanged: bare when safe, else single-quoted. */
-export function shellWord(text: string): string {
-  if (/^[A-Za-z0-9_.,:/=+@%-]+$/.test(text)) return text;
-  return `'${text.replaceAll("'", `'\\''`)}'`;
 }

@@ -20,6 +20,7 @@
 
 import { ConfigError } from '../core/errors.js';
 import { EXIT } from '../core/exit-codes.js';
+import { shellWord } from '../core/shell-word.js';
 import * as machine from '../model/actors/machine.js';
 import type { Violation } from '../model/check/violation.js';
 import { matchedVariant, overridesText } from '../model/scenario/matched-variant.js';
@@ -29,7 +30,6 @@ import type { Variant, Workload } from '../model/scenario/workload.js';
 import { failedRunResult } from '../report/assemble-result.js';
 import { asItsVariant, describedResult } from '../report/described-result.js';
 import { configDigestOf } from '../report/outcome-digest.js';
-import { shellWord } from '../report/reproduce-line.js';
 import type { RunResult } from '../report/run-result.js';
 import { statusOf } from '../report/run-status.js';
 import { checkFreeRunLog, type Host, runRaw } from '../runtime/engine.js';

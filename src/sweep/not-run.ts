@@ -7,7 +7,7 @@
  * count (those stopped mid-run or still waiting for a thread: at most the seeds in flight) and
  * every seed after the last one handed out: one span, every N-th seed for shard K/N of a range.
  */
-import { shellWord } from '../report/reproduce-line.js';
+import { shellWord } from '../core/shell-word.js';
 import { listParts, MAX_LISTED_SEEDS, runParts, type SeedRange, SHOWN_PARTS, type Shard } from './seeds.js';
 
 /** Seeds `first` to `last`, or every `every`-th of them from `first` (the rest of a shard). */

@@ -5,7 +5,7 @@
  */
 
 import { ConfigError } from '../core/errors.js';
-import { shellWord } from '../report/reproduce-line.js';
+import { shellWord } from '../core/shell-word.js';
 import { compactSpans, STOP_REASONS } from './not-run.js';
 import { plainSeeds, type SeedRange, sameSeeds, seedsInShard, seedsText } from './seeds.js';
 import {

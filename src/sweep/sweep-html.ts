@@ -10,9 +10,9 @@
  */
 
 import { byCodePoint } from '../core/code-point-order.js';
+import { shellWord } from '../core/shell-word.js';
 import { formatTime } from '../report/duration.js';
 import { esc, PAGE_CSS, table } from '../report/html-parts.js';
-import { shellWord } from '../report/reproduce-line.js';
 import type { SweepSummary } from './summary.js';
 
 /** Failing seeds listed one per row at most; the summary file and `--json` list every one. */

@@ -269,7 +269,7 @@ describe('failure files that contradict themselves are refused, naming the field
       (f) => {
         params(f).tenants[0]!.groups = [7];
       },
-      'f.json: workload.params.tenants[0].groups: Expected IOMMU groups from 0 to 1 (witherspoon-6 under per-socket has 2), got group 7 for tenant `host` (`npusim topo --policy per-socket` lists the groups)',
+      'f.json: workload.params.tenants[0].groups: Expected IOMMU groups from 0 to 1 (witherspoon-6 under per-socket has 2), got group 7 for tenant `host` (`npusim topo witherspoon-6 --policy per-socket` lists the groups)',
     ],
     [
       'a preset name misspelt, with the preset it is near',

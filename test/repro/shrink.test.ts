@@ -14,12 +14,12 @@ import {
   shrinkReproduced,
   switchesText,
 } from '../../src/cli/shrink-command.js';
+import { shellWord } from '../../src/core/shell-word.js';
 import * as machine from '../../src/model/actors/machine.js';
 import { decodeChoices, encodeChoices } from '../../src/model/choice/choice-log.js';
 import type { RunConfig } from '../../src/model/scenario/run-config.js';
 import { assembleResult } from '../../src/report/assemble-result.js';
 import { formatTime } from '../../src/report/duration.js';
-import { shellWord } from '../../src/report/reproduce-line.js';
 import type { FailureFile, FirstFinding } from '../../src/repro/failure-file.js';
 import { readFailureFile } from '../../src/repro/failure-file-read.js';
 import { replayFailure } from '../../src/repro/replay.js';

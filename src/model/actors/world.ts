@@ -16,6 +16,7 @@
 import { countText } from '../../core/count-text.js';
 import { didYouMean } from '../../core/edit-distance.js';
 import { ConfigError, ModelRefusal } from '../../core/errors.js';
+import { shellWord } from '../../core/shell-word.js';
 import { gotText } from '../../core/shown-text.js';
 import { HOST_RAM_PER_SOCKET_BYTES, hostRam } from '../host/host-ram.js';
 import { PAGE_64K, type PhysPages, pageSizeName } from '../host/page-table.js';
@@ -400,12 +401,13 @@ function checkEnoughGroups(config: RunConfig, topology: Topology, policy: string
       );
     // One group out of range (`--set tenants[1].groups=[99]`) is the group's fault, not the
     // machine's: say the range (QA: "a topology with 100 IOMMU groups or more" sent the user
-    // looking for a bigger machine).
+    // looking for a bigger machine). The hint names the run's machine: `npusim topo` alone lists
+    // witherspoon-6's (QA: six groups shown for a five-group file's refusal).
     const group = explicit[i]!.find((id) => id >= groupCount)!;
     throw new ConfigError(
       `tenants[${i}].groups`,
       `Expected IOMMU groups from 0 to ${groupCount - 1} (${machineName(config, topology)} under ${policy} has ${groupCount}), ` +
-        `got group ${group} for tenant \`${p.tenants[i]!.name}\` (\`npusim topo --policy ${policy}\` lists the groups)`,
+        `got group ${group} for tenant \`${p.tenants[i]!.name}\` (\`npusim topo ${shellWord(config.customTopology?.file ?? topology.name)} --policy ${policy}\` lists the groups)`,
     );
   }
 }

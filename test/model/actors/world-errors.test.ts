@@ -8,7 +8,7 @@ import { describe, expect, test } from 'vitest';
 import { ConfigError } from '../../../src/core/errors.js';
 import { buildWorld } from '../../../src/model/actors/world.js';
 import { computeGroups, GROUP_POLICIES, type GroupPolicy } from '../../../src/model/platform/iommu-groups.js';
-import { buildTopology } from '../../../src/model/platform/topology.js';
+import { buildTopology, TOPOLOGY_PRESETS } from '../../../src/model/platform/topology.js';
 import type { RunConfig } from '../../../src/model/scenario/run-config.js';
 import { parseParams } from '../../../src/model/scenario/workload-params.js';
 import { loadWorkloads } from '../../../src/runtime/workload-registry.js';
@@ -28,6 +28,23 @@ describe('world: a workload bigger than the machine says so in its terms', () =>
     const e = configErrorOf(() => buildWorld(config));
     expect(e.message).toBe(
       'tenants[4].groups: Expected a topology and policy with 6 IOMMU groups or more (workload `tenant-isolation` needs them: one per tenant), got witherspoon-4 under per-gpu-isolated, which has 4',
+    );
+  });
+
+  test("a group out of range on a topology file: the hint's `npusim topo` names that file, quoted for a shell (QA: it named none, so witherspoon-6's groups)", () => {
+    const spec = { ...TOPOLOGY_PRESETS['witherspoon-4'], name: 'four' };
+    const config: RunConfig = {
+      workload: 'made-up',
+      seed: 1,
+      bugs: [],
+      params: parseParams(
+        { topology: 'four', policy: 'per-gpu', tenants: [{ name: 'b', lpid: 1, groups: [1, 7] }] },
+        'made-up',
+      ),
+      customTopology: { file: 'my machines/four.json', spec },
+    };
+    expect(configErrorOf(() => buildWorld(config)).message).toBe(
+      "tenants[0].groups: Expected IOMMU groups from 0 to 3 (four (my machines/four.json) under per-gpu has 4), got group 7 for tenant `b` (`npusim topo 'my machines/four.json' --policy per-gpu` lists the groups)",
     );
   });
 
@@ -75,7 +92,7 @@ describe('world: a workload bigger than the machine says so in its terms', () =>
             new RegExp(
               onePerTenant
                 ? `^tenants\\[\\d\\]\\.groups: Expected a topology and policy with ${needed} IOMMU groups or more \\(workload \`made-up\` needs them: one per tenant\\), got ${topology} under ${policy}, which has ${have}$`
-                : `^tenants\\[\\d\\]\\.groups: Expected IOMMU groups from 0 to ${have - 1} \\(${topology} under ${policy} has ${have}\\), got group \\d+ for tenant \`t\\d\` \\(\`npusim topo --policy ${policy}\` lists the groups\\)$`,
+                : `^tenants\\[\\d\\]\\.groups: Expected IOMMU groups from 0 to ${have - 1} \\(${topology} under ${policy} has ${have}\\), got group \\d+ for tenant \`t\\d\` \\(\`npusim topo ${topology} --policy ${policy}\` lists the groups\\)$`,
             ),
           );
         } else {
