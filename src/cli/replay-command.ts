@@ -24,6 +24,7 @@
  */
 
 import { EXIT } from '../core/exit-codes.js';
+import { shellWord } from '../core/shell-word.js';
 import { shownText } from '../core/shown-text.js';
 import {
   ARROW_BREAK,
@@ -41,9 +42,11 @@ import { readFailureFileText } from '../io/failure-file-text.js';
 import { hasOwnFolder } from '../io/own-folder.js';
 import { commitWords, DIRTY_SUFFIX, gitCommit, npusimVersion } from '../io/version.js';
 import * as machine from '../model/actors/machine.js';
+import { DEFAULT_PROFILE, PROFILES, type ProfileName } from '../model/scenario/profiles.js';
 import type { Workload } from '../model/scenario/workload.js';
 import { formatTime } from '../report/duration.js';
-import { reproduceLine, shellWord } from '../report/reproduce-line.js';
+import { profileText } from '../report/profile-text.js';
+import { reproduceLine } from '../report/reproduce-line.js';
 import { type RunResult, violationTotal } from '../report/run-result.js';
 import { statusOf } from '../report/run-status.js';
 import { noDigestText } from '../report/summary.js';
@@ -601,7 +604,7 @@ function replayHow(file: FailureFile, host: ReplayHost, path: string, stop?: Rep
 /**
  * The file's run in the summary header's words: `strategy pct depth 3`, `strategy choice log (a
  * shrink's result)` (only shrink writes a choice log into a failure file), `strategy random`; the
- * bug switches; the topology when the file has its own (`--topology FILE`: the spec the file
+ * bug switches; a profile not the default, with its own switches; the topology when the file has its own (`--topology FILE`: the spec the file
  * carries, which replays whatever the topology file at that path holds now) or another preset
  * than the workload's default.
  */
@@ -613,7 +616,18 @@ function replayedRunText(file: FailureFile, workload: Pick<Workload, 'params'> |
       : s.kind === 'replay'
         ? "strategy choice log (a shrink's result)"
         : 'strategy random';
-  const bugs = file.options.bugs.length > 0 ? `bugs: ${file.options.bugs.join(', ')}` : 'no bug switches';
+  // A profile other than the default is named with its own switches, as the run's header names it
+  // (QA: a failure recorded on as-shipped replayed under `no bug switches`, its finding the
+  // profile's); the run's `--bug`s apart, and `no bug switches` only where neither has any.
+  const profile = (file.options.profile ?? DEFAULT_PROFILE) as ProfileName;
+  const carried = PROFILES[profile].bugs.length > 0;
+  const bugs =
+    file.options.bugs.length > 0
+      ? [`bugs: ${file.options.bugs.join(', ')}`]
+      : carried
+        ? []
+        : ['no bug switches'];
+  const profileWords = profile === DEFAULT_PROFILE ? [] : [`profile ${profileText(profile)}`];
   const own = workload?.params.topology;
   const topology =
     file.topology.spec !== null
@@ -623,7 +637,7 @@ function replayedRunText(file: FailureFile, workload: Pick<Workload, 'params'> |
       : own !== undefined && own !== file.topology.name
         ? `topology ${file.topology.name} (${file.workload.name}'s own is ${own})`
         : undefined;
-  return [strategy, bugs, ...(topology === undefined ? [] : [topology])];
+  return [strategy, ...bugs, ...profileWords, ...(topology === undefined ? [] : [topology])];
 }
 
 /**

@@ -299,6 +299,17 @@ describe('run: failure files', () => {
       "  strategy choice log (a shrink's result)  no bug switches",
       "    topology witherspoon-4 (tce-storm's own is witherspoon-6)",
     ]);
+    // A run on a profile other than the default: the profile named with its own switches, as the
+    // run's header names it, not `no bug switches` (QA: a finding of as-shipped's switches).
+    const onProfile = {
+      ...file,
+      options: { ...file.options, bugs: [], profile: 'as-shipped' },
+    } as FailureFile;
+    expect(replayHeader(onProfile, 'inline', 'f.json', undefined, workload).split('\n').slice(1)).toEqual([
+      '  strategy random',
+      '    profile as-shipped (its bug switches: unpin-before-kill, tce-entire-kill-ignored,',
+      '      host-atsd-ignores-lparid; no BAR0 filter)',
+    ]);
     // A shrink's result says the run it came from, on a line of its own, also where its strategy
     // is the seed's (a budget that ran out before the choice passes).
     const marked = {
