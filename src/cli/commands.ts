@@ -171,7 +171,7 @@ const SWEEP: CommandSpec = {
       name: 'jobs',
       type: 'string',
       value: 'N',
-      help: 'simulations at a time (pool threads)',
+      help: 'simulations at a time (pool threads); not with --free, whose seeds run one at a time, each on a worker per actor',
       default: 'the cores available',
       parse: parseJobs,
     },
