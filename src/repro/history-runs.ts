@@ -159,15 +159,18 @@ async function linesAtTicks(
   // None past the run's end: a tick past it (a window after the finding) runs to the end.
   const ticks = [...new Set(steps.ticks.map((t) => Math.min(t, config.params.durationTicks - 1)))];
   const kept: HistoryLine[] = [];
-  for (const tick of ticks) {
+  for (const [i, tick] of ticks.entries()) {
     const upTo: RunConfig = {
       ...config,
       stopOnFirst: false,
       params: { ...config.params, durationTicks: tick + 1 },
     };
     const plan = machine.planMachine(upTo);
+    // Labelled apart from the history's main run: a free run's each replays its whole log, so its
+    // progress started again from the beginning and read as going backwards (QA).
+    const label = `history, step ${i + 1} of ${ticks.length}`;
     const progress =
-      freeFile === undefined ? showProgress?.(upTo, 'history') : showProgress?.(config, 'history', stop);
+      freeFile === undefined ? showProgress?.(upTo, label) : showProgress?.(config, label, stop);
     const onProgress =
       progress === undefined
         ? {}
@@ -231,7 +234,7 @@ export async function stuckHistoryFor(
   const end = Math.min(found.tick + 1, stuck.from + 2 * Math.ceil(stuck.after / 1000) + STUCK_WINDOW_TICKS);
   const upTo: RunConfig = { ...config, stopOnFirst: false, params: { ...config.params, durationTicks: end } };
   const plan = machine.planMachine(upTo);
-  const progress = showProgress?.(upTo, 'history');
+  const progress = showProgress?.(upTo, 'history, stuck shootdown');
   try {
     const raw = await run(upTo, {
       host: 'inline',

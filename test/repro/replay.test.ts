@@ -380,8 +380,12 @@ describe('replay: a file whose figures or stop were edited', () => {
       `show history to ${file.first!.tick + 1}`,
       'stop history',
       // Then its shootdown's steps' (recorded-steps.ts): to a microsecond past each tick the
-      // oracle's record gives one.
-      ...shootdownStepTicks(r).flatMap((t) => [`show history to ${t + 1_000_001}`, 'stop history']),
+      // oracle's record gives one, each labelled with its place among them (QA: a free replay's,
+      // each the whole log again, read as one progress going backwards).
+      ...shootdownStepTicks(r).flatMap((t, i, all) => {
+        const label = `history, step ${i + 1} of ${all.length}`;
+        return [`show ${label} to ${t + 1_000_001}`, `stop ${label}`];
+      }),
     ]);
   });
 
@@ -441,7 +445,10 @@ describe('replay: a file whose figures or stop were edited', () => {
       ...replayed,
       'stop history',
       // Then its shootdown's steps' (recorded-steps.ts), each the whole log again.
-      ...shootdownStepTicks(r).flatMap(() => ['show history to 200000000', ...replayed, 'stop history']),
+      ...shootdownStepTicks(r).flatMap((_t, i, all) => {
+        const label = `history, step ${i + 1} of ${all.length}`;
+        return [`show ${label} to 200000000`, ...replayed, `stop ${label}`];
+      }),
     ]);
   });
 
