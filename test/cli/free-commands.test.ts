@@ -4,9 +4,11 @@
  * failure file replays with its history; `sweep --free`; options that make no sense with --free
  * are refused naming them (exit 2).
  */
+
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import type { RunResult } from '../../src/report/run-result.js';
 import { testTempDir } from '../support/temp-dir.js';
 import { cli } from './cli-harness.js';
 
@@ -82,6 +84,18 @@ describe('run --free', () => {
     expect(other.stderr).toContain(
       `${rec}: free.actors: Expected take logs of ${cut.figures.events} events in all (figures.events), got ${cut.figures.events - 5}: a log of another run?`,
     );
+  });
+
+  test("run --free --strategy pct --record: the replay's --json has the run's `pct` figures, as a deterministic PCT file's replay has (QA: none)", async () => {
+    const rec = join(tmp(), 'pct.json');
+    const args = ['stress', '--free', '--strategy', 'pct', '--pct-depth', '3', '--seed', '3'];
+    const r = await cli(['run', ...args, '--duration', '20us', '--record', rec, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const ran = (JSON.parse(r.stdout) as RunResult).pct;
+    expect(ran?.steps).toBeGreaterThan(0);
+    const replay = await cli(['replay', rec, '--json']);
+    expect(replay.code, replay.stderr).toBe(0);
+    expect((JSON.parse(replay.stdout) as RunResult).pct).toEqual(ran);
   });
 
   test('run --free: a failing run writes a failure file that replays with its history', async () => {

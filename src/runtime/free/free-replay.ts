@@ -140,6 +140,12 @@ export function replayFree<C>(machine: MachineModule<C>, config: C, options: Fre
       0,
     ),
     ...(options.recordChoices === true ? { choices: runners.map((r) => r.choices() ?? []) } : {}),
+    // A PCT run's own steps and change points, as the free run reported them (its actors handle
+    // the same events with the same chooser): its replay's result has `pct` too (QA: only a
+    // deterministic PCT file's replay had it).
+    ...(runners.every((r) => r.chooserCounts() !== undefined)
+      ? { chooserCounts: runners.map((r) => r.chooserCounts()!) }
+      : {}),
     ...((options.tailEvents ?? 0) > 0 ? { tails: runners.map((r) => r.tailEvents()) } : {}),
     ...(traces === undefined ? {} : { traces }),
   };
