@@ -191,6 +191,20 @@ export function checkOutputPath(
     }
     refuse(describeErrno(code, exists ? full : dir));
   }
+  // An existing file is replaced through a temporary file beside it (repro/write-whole-file.ts):
+  // its directory must take one, or the write would go in place, and a failed one (a full disk)
+  // would leave a cut file where the old one was (QA: a writable file in a read-only directory).
+  // A device or a pipe is written in place whatever its directory.
+  if (exists && !holdsNothing) {
+    const writeDir = dirname(writeTarget(full));
+    try {
+      accessWrite(fs)(writeDir);
+    } catch (e) {
+      refuse(
+        `${describeErrno(errnoOf(e), writeDir)}: npusim replaces a file through a new one beside it, so that a failed write leaves the old one whole`,
+      );
+    }
+  }
   if (!exists) {
     try {
       unlinkSync(target);

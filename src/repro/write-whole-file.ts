@@ -9,7 +9,8 @@
  * that is not a regular file (/dev/stdout, a FIFO: renaming over a device node would replace it;
  * a pipe through src/io/pipe-write.ts, which waits for a reader and for room, bounded),
  * and a directory in which no temporary file can be made (a writable file in a read-only
- * directory). A symbolic link is followed, so the file it names is replaced (or made, for a link
+ * directory: the check before the run refuses it, io/output-check.ts, so only a write that had no
+ * such check comes here, and a write that fails part-way there cuts the file). A symbolic link is followed, so the file it names is replaced (or made, for a link
  * to a file not there yet) and the link kept. An existing file's permission bits carry over to its
  * replacement. A new file's missing directories, with their parents, are made just before it is
  * written (`--out results/r.json` on a fresh workspace, as `--failures` makes its directory): the
@@ -34,6 +35,9 @@ const NO_TEMP_HERE = new Set(['EACCES', 'EPERM', 'EROFS']);
 
 let serial = 0;
 
+/** The longest file name most Linux file systems take, in bytes (NAME_MAX). */
+const NAME_MAX = 255;
+
 /** Write `data` to `path` whole: the old file stays as it was if this throws. */
 export function writeWholeFile(path: string, data: string | Uint8Array, fs: WholeFileFs = REAL_FS): void {
   // Through symbolic links: the file a link names is replaced (or made, for a link to a file not
@@ -50,7 +54,11 @@ export function writeWholeFile(path: string, data: string | Uint8Array, fs: Whol
   // (ENOTDIR under a file, EACCES) is thrown as the system gave it, as a failed write is.
   if (existing === undefined) makeDirectory(dirname(target));
   // Unique to this process, thread and write: a sweep's pool threads write failure files at once.
-  const temp = join(dirname(target), `.${basename(target)}.${process.pid}-${threadId}-${serial++}.tmp`);
+  // A name whose temporary twin would pass the file system's 255 bytes gets a short one (QA: a
+  // 250-byte name, legal, was refused as too long after the run).
+  const unique = `${process.pid}-${threadId}-${serial++}.tmp`;
+  const twin = `.${basename(target)}.${unique}`;
+  const temp = join(dirname(target), Buffer.byteLength(twin) <= NAME_MAX ? twin : `.npusim-${unique}`);
   try {
     fs.writeFileSync(temp, data, { flag: 'wx', mode: 0o666 });
   } catch (e) {

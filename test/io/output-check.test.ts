@@ -66,4 +66,27 @@ describe('checkOutputPath', () => {
     expect(readFileSync(file, 'utf8')).toBe('{}');
     expect(() => checkOutputPath(file, 'out', { statfs: () => ({ bavail: 1 }) })).not.toThrow();
   });
+
+  it('refuses a writable file in a directory that takes no new file: it is replaced through one beside it, and in place a failed write would cut it (QA)', () => {
+    const dir = testTempDir('npusim-output-check-dir-');
+    const file = join(dir, 'o.json');
+    writeFileSync(file, '{"precious":"old result"}');
+    const dirOnly: OutputFs = {
+      statfs: () => ({ bavail: 100, blocks: 100 }),
+      accessWrite: (p) => {
+        if (p === dir) throw Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' });
+      },
+    };
+    expect(refusal(() => checkOutputPath(file, '--out', dirOnly)).message).toBe(
+      `--out: Expected a writable file path, got \`${file}\`: no permission to write \`${dir}\` (EACCES): npusim replaces a file through a new one beside it, so that a failed write leaves the old one whole`,
+    );
+    expect(readFileSync(file, 'utf8')).toBe('{"precious":"old result"}');
+    // A device is written in place, whatever its directory: /dev/null passes.
+    expect(() =>
+      checkOutputPath('/dev/null', '--out', {
+        ...dirOnly,
+        accessWrite: (p) => dirOnly.accessWrite!(p === '/dev' ? dir : p),
+      }),
+    ).not.toThrow();
+  });
 });

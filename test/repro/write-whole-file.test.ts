@@ -47,6 +47,16 @@ describe('writeWholeFile', () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
+  test('a name of up to 255 bytes is written whole, its temporary file named short where its twin would pass 255 (QA: refused as too long after the run)', () => {
+    const dir = testTempDir('npusim-whole-long-');
+    const path = join(dir, `${'L'.repeat(250)}.json`);
+    writeWholeFile(path, '{"a":1}\n');
+    expect(readFileSync(path, 'utf8')).toBe('{"a":1}\n');
+    writeWholeFile(path, '{"b":2}\n');
+    expect(readFileSync(path, 'utf8')).toBe('{"b":2}\n');
+    expect(readdirSync(dir)).toEqual([`${'L'.repeat(250)}.json`]);
+  });
+
   test("the replacement keeps the old file's permission bits", () => {
     const dir = testTempDir('npusim-whole-');
     const path = join(dir, 'private.json');
