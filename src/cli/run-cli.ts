@@ -67,9 +67,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       checkOutputFiles(args.outputs, undefined, inputFiles(args));
       sayReplacedFiles(args.command, args.outputs, io);
     }
-    sourceBundlesDir();
-    loadTimeoutSeconds(io.env);
-    progressIntervalMs(io.env);
+    // Help and the version run nothing those variables tune: a user who set one wrong must still
+    // read the help that says how to set it (QA: `--help` exited 2 on a bad interval).
+    if (args.command !== 'help' && args.command !== 'version') {
+      sourceBundlesDir();
+      loadTimeoutSeconds(io.env);
+      progressIntervalMs(io.env);
+    }
     switch (args.command) {
       case 'help':
         io.stdout.write(helpText(args.topic));

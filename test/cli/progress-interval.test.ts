@@ -85,6 +85,12 @@ describe('NPUSIM_PROGRESS_INTERVAL', () => {
         expect(r.stderr).not.toMatch(STACK_FRAME);
         expect(r.stdout).toBe('');
       }
+      // Help runs nothing the variable tunes: it still prints, to say how to set it (QA).
+      for (const argv of [['--help'], ['run', '--help'], ['help', 'sweep']]) {
+        const r = await cli(argv, undefined, env);
+        expect({ argv, code: r.code, stderr: r.stderr }).toEqual({ argv, code: 0, stderr: '' });
+        expect(r.stdout).toMatch(/^ *usage:\s/m);
+      }
     },
   );
 
