@@ -12,11 +12,13 @@
  */
 
 import { lstatSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { didYouMean } from '../core/edit-distance.js';
 import { ConfigError } from '../core/errors.js';
+import { NAME_MAX } from '../core/name-max.js';
 import { gotText } from '../core/shown-text.js';
 import { hasOwnFolder } from '../io/own-folder.js';
+
 import type { Placement } from '../runtime/placement.js';
 import type { SeedRange, Shard } from '../sweep/seeds.js';
 import {
@@ -168,6 +170,15 @@ const COMMAND_ARGS: Record<CommandName, ArgsOf> = {
     // Its directory must take a new file.
     if (values.out === undefined)
       outputs.push({ option: DEFAULT_SHRUNK_OPTION, path: outHere ? '.' : dirname(out), directory: true });
+    // Nor a name the file system cannot take: known now, not after the whole budget (QA: a
+    // 250-byte failure file's `.shrunk.json` twin failed as too long once the shrink was done).
+    const name = basename(out);
+    if (values.out === undefined && !outHere && Buffer.byteLength(name) > NAME_MAX) {
+      throw new ConfigError(
+        DEFAULT_SHRUNK_OPTION,
+        `Expected a name the file system takes (at most ${NAME_MAX} bytes), got ${gotText(name)} (${Buffer.byteLength(name)} bytes, the failure file's with \`.shrunk.json\`): name the shrunk file with --out FILE`,
+      );
+    }
     return {
       command: 'shrink',
       file,

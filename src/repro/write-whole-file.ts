@@ -16,9 +16,11 @@
  * written (`--out results/r.json` on a fresh workspace, as `--failures` makes its directory): the
  * check before the run made none, so a run refused or stopped before its write leaves no folder.
  */
+
 import { chmodSync, renameSync, type Stats, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { threadId } from 'node:worker_threads';
+import { NAME_MAX } from '../core/name-max.js';
 import { makeDirectory } from '../io/make-directory.js';
 import { writeToPipe } from '../io/pipe-write.js';
 import { writeTarget } from '../io/write-target.js';
@@ -34,9 +36,6 @@ const REAL_FS: WholeFileFs = { writeFileSync };
 const NO_TEMP_HERE = new Set(['EACCES', 'EPERM', 'EROFS']);
 
 let serial = 0;
-
-/** The longest file name most Linux file systems take, in bytes (NAME_MAX). */
-const NAME_MAX = 255;
 
 /** Write `data` to `path` whole: the old file stays as it was if this throws. */
 export function writeWholeFile(path: string, data: string | Uint8Array, fs: WholeFileFs = REAL_FS): void {

@@ -18,7 +18,7 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { expect, test } from 'vitest';
 import { SOURCE_CLI_ENV } from '../support/cli-child.js';
 import { testTempDir } from '../support/temp-dir.js';
@@ -165,4 +165,19 @@ test("a failure file read from a pipe, or redirected to /dev/stdin, is shrunk to
     expect(written[0]).toMatch(/^flush-race-seed1-order\.atsd-released-early-[0-9a-f]{8}\.shrunk\.json$/);
     expect(r.stdout).toContain(`replay it with:\nnpusim replay ${written[0]}\n`);
   }
+});
+
+test('a failure file whose default shrunk name would pass 255 bytes is refused before the shrink, naming --out FILE (QA: refused as too long after the whole budget)', async () => {
+  const { file } = await failureFile();
+  const long = join(testTempDir('npusim-shrink-long-'), `${'f'.repeat(245)}.json`);
+  copyFileSync(file, long);
+  const r = await cli(['shrink', long, '--budget', '1']);
+  expect(r.code).toBe(2);
+  expect(r.stderr).toContain(
+    `Expected a name the file system takes (at most 255 bytes), got \`${'f'.repeat(245)}.shrunk.json\` (257 bytes, the failure file's with \`.shrunk.json\`): name the shrunk file with --out FILE`,
+  );
+  // Refused before any run: no opening line.
+  expect(r.stderr).not.toContain('npusim: shrinking');
+  const named = await cli(['shrink', long, '--budget', '1', '--out', join(dirname(long), 'short.json')]);
+  expect(named.code, named.stderr).toBe(0);
 });
