@@ -246,10 +246,14 @@ export function loadNoteSeconds(boundS: number): number {
   return boundS === 0 ? NOTE_AFTER_S : Math.min(NOTE_AFTER_S, boundS / 2);
 }
 
-/** The line said on stderr when the load of `file` has run `noteS` seconds. */
+/**
+ * The line said on stderr when the load of `file` has run `noteS` seconds. It names a slow load
+ * first: a TypeScript module that imports others took 5.5 s on a loaded 2-core machine, and the
+ * line read as a fault in it (QA).
+ */
 export function loadNoteText(file: string, noteS: number, boundS: number): string {
   return (
-    `npusim: ${file}: still loading after ${seconds(noteS)}: its code has not finished (a top-level \`await\` that never settles, or a loop that never ends?); ` +
+    `npusim: ${file}: still loading after ${seconds(noteS)}: its code has not finished (slow to load on a busy machine, a TypeScript module compiled first; or a top-level \`await\` that never settles, or a loop that never ends); ` +
     (boundS === 0
       ? `waiting for it (${LOAD_TIMEOUT_ENV}=0)\n`
       : `refused at ${seconds(boundS)} (${LOAD_TIMEOUT_ENV} sets the bound in seconds)\n`)

@@ -97,7 +97,7 @@ describe('npusim command, a workload module that misbehaves', () => {
       });
       expect(r.code, r.stderr).toBe(2);
       expect(r.stderr).toContain(
-        `npusim: ${file}: still loading after 0.5 s: its code has not finished (a top-level \`await\` that never settles, or a loop that never ends?); refused at 1 s`,
+        `npusim: ${file}: still loading after 0.5 s: its code has not finished (slow to load on a busy machine, a TypeScript module compiled first; or a top-level \`await\` that never settles, or a loop that never ends); refused at 1 s`,
       );
       expect(r.stderr).toContain(
         `npusim: ${file}: Expected a workload module that finishes loading, got one whose code had not finished after 1 s`,
