@@ -11,6 +11,7 @@
  * one command draw on different GPUs, that is said too: their answers side by side compare unlike
  * machines.
  */
+import { wordList } from '../core/word-list.js';
 import { gpusWithoutDma } from '../model/actors/dma-reach.js';
 import { gpuListText } from '../model/actors/gpu-list-text.js';
 import { gpusWithoutRing } from '../model/actors/ring-reach.js';
@@ -68,9 +69,4 @@ export function sayGpuReach(
       ),
     );
   }
-}
-
-/** `a`, `a and b`, `a, b and c`. */
-function wordList(words: readonly string[]): string {
-  return words.length < 2 ? (words[0] ?? '') : `${words.slice(0, -1).join(', ')} and ${words.at(-1)}`;
 }

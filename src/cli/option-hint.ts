@@ -8,9 +8,11 @@
  * - a number and its unit written apart (`--duration 2 ms`): the two arguments together, when the
  *   option takes them so (`did you mean --duration 2ms?`).
  */
+
 import type { parseArgs } from 'node:util';
 import { editDistance } from '../core/edit-distance.js';
 import { shownText } from '../core/shown-text.js';
+import { wordList } from '../core/word-list.js';
 import { type CommandSpec, HELP_OPTION, type OptionSpec } from './command-spec.js';
 
 /**
@@ -36,7 +38,7 @@ export function unknownOptionHint(
   const owners = commands
     .filter((c) => c.name !== spec.name && c.options.some((o) => o.name === name))
     .map((c) => `\`npusim ${c.name}\``);
-  const elsewhere = owners.length === 0 ? undefined : `\`${long}\` is an option of ${inWords(owners)}`;
+  const elsewhere = owners.length === 0 ? undefined : `\`${long}\` is an option of ${wordList(owners)}`;
   const near = nearestOption(name, table);
   if (near === undefined) return elsewhere;
   return `did you mean \`--${near}\`?${elsewhere === undefined ? '' : ` (${elsewhere})`}`;
@@ -62,11 +64,6 @@ function nearestOption(given: string, options: readonly OptionSpec[]): string | 
     if (d <= slips && (best === undefined || d < best.d)) best = { name: o.name, d };
   }
   return best?.name;
-}
-
-/** `a`, `a and b`, `a, b and c`. */
-function inWords(names: readonly string[]): string {
-  return names.length === 1 ? names[0]! : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
 }
 
 type Token = NonNullable<ReturnType<typeof parseArgs>['tokens']>[number];

@@ -17,8 +17,10 @@ import { ConfigError } from '../core/errors.js';
 import { EXIT, worseExit } from '../core/exit-codes.js';
 import { shellWord } from '../core/shell-word.js';
 import { gotText } from '../core/shown-text.js';
+import { wordList } from '../core/word-list.js';
 import { peerDrawsIdle } from '../model/actors/peer-reach.js';
 import { runProcesses } from '../model/actors/run-processes.js';
+import type { World } from '../model/actors/world.js';
 import { configBugsWarning, configPolicyWarning } from '../model/scenario/profile-policy.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import type { Workload } from '../model/scenario/workload.js';
@@ -111,8 +113,7 @@ async function runWithWorkers(args: RunArgs, io: CliIo, workers: WorkerSet): Pro
     variants.map((v) => ({ name: v.variant.name, config: v.config })),
   );
   sayInertPolicy(args.policy, config.params, io);
-  const idlePeers = peerDrawsIdle(machine.worldOf(config));
-  if (idlePeers !== undefined) io.stderr.write(sayText(idlePeers));
+  sayIdlePeers(machine.worldOf, config, variants, io);
   sayGpuReach(
     machine.worldOf,
     config,
@@ -468,4 +469,28 @@ function checkCrashAt(config: RunConfig, plan: MachinePlan): number | undefined 
     '--crash-at',
     `Expected an actor of ${config.params.topology} (${names.join(', ')}), got ${gotText(crashAt.actor)}${hint}`,
   );
+}
+
+/**
+ * A peer share no GPU can send, said of each run it holds in (QA: of the workload's own run only,
+ * where a variant's policy left each tenant one GPU and `--variant` said it of that variant): one
+ * line for the runs it is the same in.
+ */
+function sayIdlePeers(
+  worldOf: (c: RunConfig) => World,
+  config: RunConfig,
+  variants: readonly { variant: { name: string }; config: RunConfig }[],
+  io: CliIo,
+): void {
+  const runs = [
+    { where: variants.length > 0 ? "the workload's own run" : 'this run', config },
+    ...variants.map((v) => ({ where: `variant ${v.variant.name}`, config: v.config })),
+  ];
+  const said = new Map<string, string[]>();
+  const mark = '\u0000';
+  for (const r of runs) {
+    const text = peerDrawsIdle(worldOf(r.config), mark);
+    if (text !== undefined) said.set(text, [...(said.get(text) ?? []), r.where]);
+  }
+  for (const [text, where] of said) io.stderr.write(sayText(text.replace(mark, wordList(where))));
 }

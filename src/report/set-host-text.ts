@@ -1,4 +1,5 @@
 import { byCodePoint } from '../core/code-point-order.js';
+import { wordList } from '../core/word-list.js';
 
 /**
  * How the runs of a set were hosted, as a comparison of sets names it (its header, the host it
@@ -12,7 +13,7 @@ export function setHostText(hosts: readonly string[]): string {
   if (runs.size <= 1) return hosts[0] ?? '';
   // In name order, so that two sets hosted alike read alike whatever their first runs.
   const each = [...runs].sort(([x], [y]) => byCodePoint(x, y)).map(([host, n]) => `${host} (${n})`);
-  return `${each.slice(0, -1).join(', ')} and ${each.at(-1)}`;
+  return wordList(each);
 }
 
 /** Whether a set's runs were hosted in more than one way. */

@@ -5,6 +5,7 @@
  * on the run's (QA: `variants (same seed and options):` over guest-atsd's as-shipped, run on
  * Linux v5.12 beside a run on `fixed`), so the header names those variants and their profile.
  */
+import { wordList } from '../core/word-list.js';
 import { DEFAULT_PROFILE } from '../model/scenario/profiles.js';
 import type { RunResult } from './run-result.js';
 
@@ -18,11 +19,6 @@ export function variantsAlikeText(result: Pick<RunResult, 'config' | 'variants'>
     byProfile.set(v.profile, [...(byProfile.get(v.profile) ?? []), v.name]);
   }
   if (byProfile.size === 0) return 'same seed and options';
-  const others = [...byProfile].map(([profile, names]) => `${andList(names)} on profile ${profile}`);
+  const others = [...byProfile].map(([profile, names]) => `${wordList(names)} on profile ${profile}`);
   return `same seed and options, but ${others.join('; ')}`;
-}
-
-/** `a`, `a and b`, `a, b and c`. */
-function andList(names: readonly string[]): string {
-  return names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
 }

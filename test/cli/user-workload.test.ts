@@ -396,6 +396,24 @@ describe('user workloads', () => {
     expect(unwrapped(single.stderr, 8)).toContain(
       'npusim: gpu.peerPercent 30 sends no peer access in this run: no tenant has two GPUs joined by an NVLink, so each peer draw is a UT=0 DMA instead',
     );
+    // Said of the variant it holds in, beside the workload's own run that sends them (QA: said of
+    // the own run only, so a variant's silence read as peer traffic sent).
+    const withVariant = join(dir, 'peered-variant.json');
+    writeFileSync(
+      withVariant,
+      JSON.stringify({
+        ...def,
+        params: { ...def.params, policy: 'per-gpu' },
+        variants: [{ name: 'isolated', set: { policy: 'per-gpu-isolated' }, expect: 'clean' }],
+      }),
+    );
+    const both = await cli(['run', withVariant, '--seed', '1', '--inline', '--no-failure-file']);
+    expect(both.code, both.stderr).toBe(0);
+    const said = unwrapped(both.stderr, 8);
+    expect(said).toContain(
+      "npusim: gpu.peerPercent 30 sends no peer access in variant isolated: per-gpu-isolated disabled every NVLink between a tenant's GPUs",
+    );
+    expect(said).not.toContain("sends no peer access in the workload's own run");
   });
 
   test('hostile guests on a topology with no GPU-GPU NVLink: said before the run, and premise (b) not listed (QA: tenant-isolation answered clean, saying nothing)', async () => {

@@ -5,6 +5,7 @@
  * in a row, named as the actors are, read as a span (`gpu6 to gpu15`): a 16-GPU machine's ten
  * tenantless GPUs fit a line.
  */
+import { wordList } from '../../core/word-list.js';
 import type { Topology } from '../platform/topology.js';
 
 /** One GPU: `gpu4`, or `gpu1 (gpu3 in the topology)`. */
@@ -29,5 +30,5 @@ export function gpuListText(topology: Topology, gpus: readonly number[]): string
       i++;
     }
   }
-  return parts.length < 2 ? (parts[0] ?? '') : `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`;
+  return wordList(parts);
 }

@@ -19,8 +19,11 @@
  */
 import type { World } from './world.js';
 
-/** Why no GPU of the run can send a peer access though `gpu.peerPercent` asks for some, or undefined. */
-export function peerDrawsIdle(w: World): string | undefined {
+/**
+ * Why no GPU of the run can send a peer access though `gpu.peerPercent` asks for some, or
+ * undefined; `where` names the run (`variant isolated`, the runs one note is said of).
+ */
+export function peerDrawsIdle(w: World, where = 'this run'): string | undefined {
   const p = w.config.params;
   if (p.gpu.peerPercent === 0 || p.gpu.engines === 0 || p.resets !== undefined) return undefined;
   const hostile = p.tenants.map((t) => t.hostile);
@@ -46,9 +49,9 @@ export function peerDrawsIdle(w: World): string | undefined {
       : hostile.some((h) => h)
         ? 'no tenant has two GPUs joined by an NVLink, and no GPU of a hostile tenant an NVLink to another GPU'
         : 'no tenant has two GPUs joined by an NVLink';
-    return `${share} sends no peer access in this run: ${why}, so each peer draw is a UT=0 DMA instead`;
+    return `${share} sends no peer access in ${where}: ${why}, so each peer draw is a UT=0 DMA instead`;
   }
-  return `${share} sends no peer access in this run: ${p.policy} disabled every NVLink between a tenant's GPUs (each GPU is a group of its own, and the links between groups go down, a tenant's own included), so each peer draw is dropped at its GPU (counted as peer.blockedLocally in --json)`;
+  return `${share} sends no peer access in ${where}: ${p.policy} disabled every NVLink between a tenant's GPUs (each GPU is a group of its own, and the links between groups go down, a tenant's own included), so each peer draw is dropped at its GPU (counted as peer.blockedLocally in --json)`;
 }
 
 /**

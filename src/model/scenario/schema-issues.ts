@@ -8,12 +8,14 @@
  * lists the keys allowed there (`strictFields`); a union no option took reports the option the
  * value was written for, or else every option it could have been.
  */
+
 import { z } from 'zod';
 import { didYouMean, nearestNames } from '../../core/edit-distance.js';
 import { gotText, shownText } from '../../core/shown-text.js';
 import { shown } from '../../core/shown-value.js';
 import { ticksOfSpanText } from '../../core/time-text.js';
 import { unknownKeysMessage } from '../../core/unknown-keys.js';
+import { wordList } from '../../core/word-list.js';
 
 type Issue = z.core.$ZodIssue;
 type Path = readonly PropertyKey[];
@@ -336,10 +338,7 @@ function unionMessage(errors: readonly (readonly Issue[])[], value: unknown): st
   // Each option once: six object options read `an object, an object, ... or an object` (QA).
   const options = [...new Set(errors.flatMap(expectedOf))];
   const names = errors.flatMap(literalsOf).filter((v) => typeof v === 'string');
-  const listed =
-    options.length <= 1
-      ? (options[0] ?? 'something else')
-      : `${options.slice(0, -1).join(', ')} or ${options.at(-1)}`;
+  const listed = options.length === 0 ? 'something else' : wordList(options, 'or');
   const got = names.length > 0 ? shownOption(value) : shown(value);
   const hint =
     names.length > 0 && typeof value === 'string' ? didYouMean(value, names, { shortened: true }) : '';
