@@ -19,12 +19,12 @@ describe("overrides of a variant's object value", () => {
     expect(variantOverrides(params, variant, by('gpu', { dmaBytes: 1024 }))).toEqual([]);
   });
 
-  test('the field it sets, given another value by either form, is an override of it', () => {
+  test('the field it sets, given another value by either form, is an override of it, named by the field (QA: by its group, `gpu`, as if the variant set all of it)', () => {
     expect(variantOverrides(params, variant, by('gpu.engines', 2))).toEqual([
-      { path: 'gpu', by: '--set gpu.engines' },
+      { path: 'gpu.engines', by: '--set gpu.engines' },
     ]);
     expect(variantOverrides(params, variant, by('gpu', { engines: 2 }))).toEqual([
-      { path: 'gpu', by: '--set gpu' },
+      { path: 'gpu.engines', by: '--set gpu' },
     ]);
     // The same value again changes nothing.
     expect(variantOverrides(params, variant, by('gpu', { engines: 1, dmaBytes: 512 }))).toEqual([]);

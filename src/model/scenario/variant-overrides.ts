@@ -56,7 +56,9 @@ export function variantOverrides(
         .find((o) => o.keys.length <= keys.length && o.keys.every((k, i) => k === keys[i]))?.by;
       if (by === undefined) continue;
       if (JSON.stringify(valueAtPath(asRun, keys)) === JSON.stringify(valueAtPath(asVariant, keys))) continue;
-      out.push({ path, by });
+      // The leaf given another value, not the group the variant's object merges into (QA: `sets
+      // \`host\`` where the variant sets host.migratePercent alone, and the run kept host's others).
+      out.push({ path: keys.length === base.length ? path : pathText(keys), by });
       break;
     }
   }
@@ -75,4 +77,9 @@ export function profileOverride(
 ): { path: string; by: string } | undefined {
   if (profile === undefined || v.profile === undefined || profile.name === v.profile) return undefined;
   return { path: 'profile', by: profile.by };
+}
+
+/** Keys as a parameter path is written: `host.migratePercent`, `tenants[0].groups`. */
+function pathText(keys: readonly (string | number)[]): string {
+  return keys.map((k, i) => (typeof k === 'number' ? `[${k}]` : i === 0 ? k : `.${k}`)).join('');
 }
