@@ -337,7 +337,9 @@ export function summaryText(s: SweepSummary, pool: SweepPool | undefined, ending
   // Where its path would be: stderr's note says why, which a log of stdout alone did not show.
   else if (ending.unwritten !== undefined)
     out.push(
-      ...fitLine(`  summary: ${ending.unwritten} not written (stderr says why); it is on stdout only`),
+      ...fitLine(
+        `  summary: ${shellWord(ending.unwritten)} not written (stderr says why); it is on stdout only`,
+      ),
     );
   out.push(exitLine(s, ending));
   return `${out.join('\n')}\n`;
@@ -370,18 +372,22 @@ function summaryLine(
   ending: Pick<SweepEnding, 'keptStopped' | 'besideShard'>,
 ): string {
   const dir = shellWord(dirname(written));
-  const { keptStopped, besideShard } = ending;
+  // Quoted as the commands beside them are (QA: an ESC in the directory's name reached the
+  // terminal raw, and a newline split the line).
+  const path = shellWord(written);
+  const keptStopped = ending.keptStopped === undefined ? undefined : shellWord(ending.keptStopped);
+  const { besideShard } = ending;
   const beside =
     besideShard === undefined
       ? ''
-      : `, beside ${besideShard.path} (${shardsText(besideShard.summary)}: another sweep of this configuration, which it does not replace)`;
+      : `, beside ${shellWord(besideShard.path)} (${shardsText(besideShard.summary)}: another sweep of this configuration, which it does not replace)`;
   if (keptStopped !== undefined)
-    return `  summary: ${written}${beside}, the stopped summary there (this configuration, other seeds) kept as ${keptStopped} (npusim sweep --merge ${dir} joins them)`;
+    return `  summary: ${path}${beside}, the stopped summary there (this configuration, other seeds) kept as ${keptStopped} (npusim sweep --merge ${dir} joins them)`;
   if (besideShard !== undefined)
-    return `  summary: ${written}${beside}${s.stop === undefined ? '' : `; its resume keeps it beside its own, and npusim sweep --merge ${dir} joins them`}`;
+    return `  summary: ${path}${beside}${s.stop === undefined ? '' : `; its resume keeps it beside its own, and npusim sweep --merge ${dir} joins them`}`;
   // A finished shard's summary is replaced only by a rerun of it or by another configuration's:
   // a sweep of this configuration and other seeds or shards takes the next name (summary-file.ts).
-  const replaces = `  summary: ${written} (${s.shards === null ? 'a sweep' : 'a rerun of this shard, or a sweep of another configuration,'} into this directory replaces it`;
+  const replaces = `  summary: ${path} (${s.shards === null ? 'a sweep' : 'a rerun of this shard, or a sweep of another configuration,'} into this directory replaces it`;
   if (s.stop === undefined) return `${replaces})`;
   return `${replaces}, but not by its resume: that keeps it beside its own, and npusim sweep --merge ${dir} joins them)`;
 }

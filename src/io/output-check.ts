@@ -41,6 +41,8 @@ export interface OutputFs {
    * into, may not be written (default: that call). A test injects a refusal: as root, which CI runs as, no file mode refuses.
    */
   accessWrite?: (path: string) => void;
+  /** The process's user id (default: process.getuid); a test gives another, as root renames anything. */
+  uid?: () => number | undefined;
 }
 
 const REAL_FS: OutputFs = { statfs: (p) => statfsSync(p) };
@@ -204,6 +206,21 @@ export function checkOutputPath(
         `${describeErrno(errnoOf(e), writeDir)}: npusim replaces a file through a new one beside it, so that a failed write leaves the old one whole`,
       );
     }
+    // In a sticky directory (/tmp) only the file's owner, the directory's or root may rename over
+    // a file: another user's is refused at the rename, after the run (QA: EPERM on a 666 file).
+    const uid = (fs.uid ?? (() => process.getuid?.()))();
+    const dirStat = statSync(writeDir);
+    const fileStat = statSync(writeTarget(full));
+    if (
+      uid !== undefined &&
+      uid !== 0 &&
+      (dirStat.mode & 0o1000) !== 0 &&
+      fileStat.uid !== uid &&
+      dirStat.uid !== uid
+    )
+      refuse(
+        `\`${writeDir}\` is a sticky directory, and the file is another user's (uid ${fileStat.uid}): npusim replaces a file through a new one beside it, which such a directory refuses (EPERM)`,
+      );
   }
   if (!exists) {
     try {

@@ -1150,6 +1150,15 @@ describe('a sweep that is a variant', () => {
     );
   });
 
+  test("the summary's path is quoted as the commands beside it are: a control character never reaches the terminal raw (QA)", () => {
+    const text = summaryText(shard(1, 2, {}), undefined, {
+      interrupted: false,
+      written: 'e\u001b[2Jx y/sweep-summary-1-of-2.json',
+    });
+    expect(text).toContain("  summary: $'e\\x1b[2Jx y/sweep-summary-1-of-2.json' (");
+    expect(text).not.toContain('\u001b');
+  });
+
   test('a variant sweep text says the seeds that missed; shards merge their verdicts', () => {
     const expectation: NonNullable<SweepSummary['expectation']> = {
       variant: 'per-gpu',

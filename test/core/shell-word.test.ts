@@ -9,9 +9,10 @@ import { expect, test } from 'vitest';
 import { shellWord } from '../../src/core/shell-word.js';
 
 /** What bash makes of each word: `printf '%s\0'` of them all, in one bash. */
-function throughBash(words: readonly string[]): string[] {
+function throughBash(words: readonly string[], locale = 'C.UTF-8'): string[] {
   const script = `printf '%s\\0' ${words.join(' ')}`;
-  const r = spawnSync('bash', ['-c', script], { encoding: 'utf8', timeout: 20_000 });
+  const env = { ...process.env, LC_ALL: locale };
+  const r = spawnSync('bash', ['-c', script], { encoding: 'utf8', timeout: 20_000, env });
   expect(r.status, r.stderr).toBe(0);
   return r.stdout.split('\0').slice(0, -1);
 }
@@ -39,6 +40,8 @@ test('a word bash reads back as the text, with no control character in what is p
   const words = all.map(shellWord);
   for (const w of words) expect(w, JSON.stringify(w)).not.toMatch(/[\p{Cc}\p{Cf}]/u);
   expect(throughBash(words)).toEqual(all);
+  // The same in the C locale, where bash reads no `\u` escape (QA: U+202E pasted as `\u202E`).
+  expect(throughBash(words, 'C')).toEqual(all);
 });
 
 test('a relative path that starts with `-` is written `./-...`, which no command reads as an option (QA: `npusim replay -dash/f/...` was refused)', () => {

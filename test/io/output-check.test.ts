@@ -5,7 +5,7 @@
  * a read-only failures directory by, and lost every failure file). A refusal by file mode cannot
  * be made here (CI runs as root), so the test gives the check an `accessWrite` that refuses.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/core/errors.js';
@@ -81,6 +81,18 @@ describe('checkOutputPath', () => {
       `--out: Expected a writable file path, got \`${file}\`: no permission to write \`${dir}\` (EACCES): npusim replaces a file through a new one beside it, so that a failed write leaves the old one whole`,
     );
     expect(readFileSync(file, 'utf8')).toBe('{"precious":"old result"}');
+    // A sticky directory (/tmp's mode) takes no rename over another user's file: refused as well.
+    const sticky = join(dir, 'sticky');
+    mkdirSync(sticky, { mode: 0o1777 });
+    chmodSync(sticky, 0o1777);
+    const theirs = join(sticky, 'r.json');
+    writeFileSync(theirs, '{}');
+    const asOther: OutputFs = { statfs: () => ({ bavail: 100 }), uid: () => 65534 };
+    expect(refusal(() => checkOutputPath(theirs, '--out', asOther)).message).toBe(
+      `--out: Expected a writable file path, got \`${theirs}\`: \`${sticky}\` is a sticky directory, and the file is another user's (uid ${statSync(theirs).uid}): npusim replaces a file through a new one beside it, which such a directory refuses (EPERM)`,
+    );
+    // Its owner (the test's user) may.
+    expect(() => checkOutputPath(theirs, '--out', { statfs: () => ({ bavail: 100 }) })).not.toThrow();
     // A device is written in place, whatever its directory: /dev/null passes.
     expect(() =>
       checkOutputPath('/dev/null', '--out', {
