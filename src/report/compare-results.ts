@@ -389,7 +389,7 @@ function headlineRows(a: RunResult, b: RunResult, s: CountScale): CompareRow[] {
   });
 }
 
-export const HEADLINE_NOT_JUDGED = 'read from a figure judged below (or a parameter)';
+export const HEADLINE_NOT_JUDGED = 'read from a figure judged in its own section (or a parameter)';
 
 /**
  * Every label of `a` and `b`, each once, in A's order with each of B's own after the label it

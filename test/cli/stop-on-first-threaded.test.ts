@@ -28,6 +28,9 @@ describe('run --stop-on-first on threads', () => {
     );
     // The past-stop note is for runs whose figures do count past it (Ctrl-C, --free).
     expect(r.stdout).not.toContain('stopped at the first finding on threads');
+    // The rings are the first run's, which ran past the stop: said so over them (QA: more ring
+    // records than link messages, unsaid).
+    expect(r.stdout).toMatch(/^ {2}rings \(the pass that found the stop, run past it\): /m);
   }, 60_000);
 
   it('Ctrl-C as it runs again to the stop: said, and its figures are the first run’s, which count past the stop', async () => {

@@ -686,7 +686,7 @@ describe('compare: each socket and each link', () => {
     expect(formatComparison(c)).toMatch(
       /^ {2}DMA moved +321\.2 GB\/s +300 GB\/s +-21\.2 GB\/s \(-6\.6%\) +n\/j²$/m,
     );
-    expect(formatComparison(c)).toMatch(/^ {2}² read from a figure judged below/m);
+    expect(formatComparison(c)).toMatch(/^ {2}² read from a figure judged in its own section/m);
     // A rate's /s is said, under the headline, to be of simulated time (the engine's is wall time).
     expect(formatComparison(c)).toMatch(/n\/j²\n {2}\(\/s: per second of simulated time\)\n/);
     // What a figure is of (the busiest link) on a line below, not widening every row's columns.
