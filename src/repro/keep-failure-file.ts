@@ -131,8 +131,12 @@ function holdsFailure(path: string, file: FailureFile): boolean {
   }
 }
 
-/** Why `path` was not written, in words: an errno code as --out's and --report's are said, else the error's own. */
-function whyNotWritten(e: unknown, path: string): string {
+/**
+ * Why `path` was not written, in words: an errno code as --out's and --report's are said, else the
+ * error's own; a failure file's and a sweep's run result's alike (QA: the latter said Node's raw
+ * `EISDIR: illegal operation on a directory, open '...'`).
+ */
+export function whyNotWritten(e: unknown, path: string): string {
   const code = (e as NodeJS.ErrnoException | undefined)?.code;
   return code === undefined ? (e as Error).message : describeErrno(code, path);
 }

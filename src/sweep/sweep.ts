@@ -32,7 +32,7 @@ import type { Workload } from '../model/scenario/workload.js';
 import { formatTime } from '../report/duration.js';
 import type { RunResult } from '../report/run-result.js';
 import { freeRunFileAt } from '../repro/free-run-file.js';
-import { keepFailureFile } from '../repro/keep-failure-file.js';
+import { keepFailureFile, whyNotWritten } from '../repro/keep-failure-file.js';
 import { writeWholeFile } from '../repro/write-whole-file.js';
 import { WorkerSet } from '../runtime/worker-set.js';
 import {
@@ -444,7 +444,7 @@ function writeResult(o: SeedOutcome, options: SweepOptions, failureFile: string 
   try {
     writeWholeFile(path, text);
   } catch (e) {
-    options.onNote?.(`seed ${o.seed}: the run result ${path} was not written: ${(e as Error).message}`);
+    options.onNote?.(`seed ${o.seed}: the run result ${path} was not written: ${whyNotWritten(e, path)}`);
     options.onResultFile?.(o.seed, null);
     return;
   }

@@ -247,7 +247,8 @@ describe('sweep --results DIR', () => {
     try {
       const r = await cli(['sweep', ...STRESS, '--seeds', '1..3', '--jobs', '1', '--results', dir]);
       expect(unwrapped(r.stderr, 8)).toContain(
-        `seed 2: the run result ${join(dir, 'stress-seed2.json')} was not written: ENOSPC`,
+        // In words, as a failure file's write is said (QA: Node's raw message, its syscall and path).
+        `seed 2: the run result ${join(dir, 'stress-seed2.json')} was not written: no space left on the device holding \`${join(dir, 'stress-seed2.json')}\` (ENOSPC)`,
       );
       expect(r.stdout).toContain(`run results: 2 in ${dir}`);
       expect(r.stdout).toContain('none for seed 2 (said above)');
