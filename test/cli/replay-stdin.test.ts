@@ -122,7 +122,11 @@ describe('`-` as the failure file', () => {
     copyFileSync(failureFile, join(here, '-'));
     const r = await cliChild(['replay', '-', '--json'], { cwd: here });
     expect(r.code, r.stderr).toBe(1);
-    expect((JSON.parse(r.stdout) as { reproduce: string }).reproduce).toBe('npusim replay -');
+    // Its reproduce line names it `./-`, which no command reads as anything but that file.
+    const reproduce = (JSON.parse(r.stdout) as { reproduce: string }).reproduce;
+    expect(reproduce).toBe('npusim replay ./-');
+    const again = await cliChild(['replay', './-', '--json'], { cwd: here });
+    expect(again.code, again.stderr).toBe(1);
   });
 });
 
