@@ -10,6 +10,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { countText } from '../core/count-text.js';
+import { errnoText } from '../core/errno-text.js';
 import { ConfigError } from '../core/errors.js';
 import { shellWord } from '../core/shell-word.js';
 import { codeText, gotText } from '../core/shown-text.js';
@@ -45,7 +46,8 @@ export function mergeCommand(args: SweepArgs, io: CliIo): Promise<number> {
     } catch (e) {
       throw new ConfigError(
         '--merge',
-        `Expected a directory of shard summaries, got ${gotText(dir)} (${(e as NodeJS.ErrnoException).code ?? e})`,
+        // In words, as every reader of a user's file says it (errno-text.ts; QA: a bare `(ENOENT)`).
+        `Expected a directory of shard summaries, got ${gotText(dir)}: ${errnoText(e)}`,
       );
     }
     // Said first: a sweep still running there may be why its summary is missing or old.

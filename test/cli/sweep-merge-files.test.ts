@@ -109,5 +109,12 @@ describe('sweep --merge: a directory with no summary', () => {
     expect(held.stderr.replace(/\s+/g, ' ')).toContain(
       `got none; it holds 2 other .json files: run results of \`sweep --results\` are a set for \`npusim compare ${results} OTHER_DIR\``,
     );
+    // A path that is not there: said in words, as every reader of a user's file says it (QA).
+    const missing = join(empty, 'nope');
+    const gone = await cli(['sweep', '--merge', missing]);
+    expect(gone.code).toBe(2);
+    expect(gone.stderr).toContain(
+      `npusim: --merge: Expected a directory of shard summaries, got \`${missing}\`: no such file (ENOENT)\n`,
+    );
   });
 });
